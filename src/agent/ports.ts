@@ -1,0 +1,118 @@
+// The ports of the agent's application layer. Storage (src/storage), the sync client (src/sync)
+// and the tests' fakes implement them; the till service (src/agent) only sees these shapes.
+import type { CalculationResult, CouponState, ReceiptLineInput, RedeemRequest } from '../domain/types.js';
+import type { CachedCustomer, Fiscal, QrKey, Tx, TxResult } from '../protocol/sync.js';
+
+// ---------------------------------------------------------------- journal = outbox
+
+export type OutboxState = 'pending' | 'synced' | 'dead';
+
+export interface JournalEntry {
+  tx: Tx;
+  state: OutboxState;
+  /** ISO time the cloud accepted it. */
+  syncedAt?: string;
+  /** Last `retry`/`rejected` reason. */
+  lastError?: string;
+  attempts: number;
+}
+
+/**
+ * Every confirmed sale, return and enrolment, durably, in seq order. It is also the outbox:
+ * entries leave the queue when the cloud answered for them. Files stay small (segments).
+ */
+export interface Journal {
+  /** Assigns `seq`, writes durably (fsync'd) and resolves only when it is on disk. */
+  append(tx: Omit<Tx, 'seq'>): Promise<Tx>;
+  /** Several at once in one durable write (e.g. a sale and the enrolment it causes). */
+  appendMany(txs: Omit<Tx, 'seq'>[]): Promise<Tx[]>;
+  /** Oldest pending first, at most `limit`. */
+  pending(limit: number): JournalEntry[];
+  /** Records the cloud's answers durably: accepted/duplicate → synced, rejected → dead, retry → stays. */
+  recordResults(results: TxResult[], at: string): Promise<void>;
+  deadLetters(): JournalEntry[];
+  /** Moves dead letters back to pending (all when ids omitted). Returns how many moved. */
+  resend(ids?: string[]): Promise<number>;
+  byReceipt(receiptId: string): JournalEntry[];
+  byReturnId(returnId: string): JournalEntry | undefined;
+  stats(now: number): { pending: number; oldestAgeSec: number; deadLetter: number; total: number };
+  /** Deletes segments whose entries are all synced and older than the retention. */
+  compact(now: number, retentionMs: number): Promise<number>;
+}
+
+// ---------------------------------------------------------------- open receipts (calculated, not confirmed)
+
+export interface OpenReceipt {
+  receiptId: string;
+  tillId: string;
+  status: 'calculated' | 'cancelled';
+  createdAt: string;
+  expiresAt: string;
+  at: string;
+  offline: boolean;
+  programVersion: string;
+  customer: { id?: string; card?: string; phone?: string; tierId?: string; known: boolean; via: 'card' | 'phone' | 'qr' } | null;
+  lines: ReceiptLineInput[];
+  redeem?: RedeemRequest;
+  coupons: CouponState[];
+  holdId?: string;
+  result: CalculationResult;
+}
+
+export interface OpenReceipts {
+  get(receiptId: string): OpenReceipt | undefined;
+  /** Durable: a receipt with a hold must survive a crash so the hold is released. */
+  put(receipt: OpenReceipt): Promise<void>;
+  remove(receiptId: string): Promise<void>;
+  all(): OpenReceipt[];
+}
+
+// ---------------------------------------------------------------- customer cache
+
+export interface CustomerCache {
+  byCard(card: string): CachedCustomer | undefined;
+  byPhoneHash(hash: string): CachedCustomer | undefined;
+  byId(id: string): CachedCustomer | undefined;
+  /** Applies a page of changes (upserts and deletions) durably. */
+  apply(changes: CachedCustomer[]): Promise<void>;
+  size(): number;
+  updatedAt(): string | null;
+}
+
+// ---------------------------------------------------------------- small durable key/value state
+
+export interface SyncState {
+  customersCursor?: string;
+  programEtag?: string;
+  lastSyncAt?: string;
+  lastError?: string;
+  /** Offline-redeemed points per customer id since the last successful sync. */
+  offlineRedeemed: Record<string, number>;
+  /** QR token ids already accepted, with their expiry (ms), for replay protection. */
+  usedQrTokens: Record<string, number>;
+  qrKeys: QrKey[];
+}
+
+export interface StateStore<T> {
+  read(): T;
+  /** Durable replace/update. */
+  update(fn: (draft: T) => void): Promise<void>;
+}
+
+// ---------------------------------------------------------------- the cloud, as the agent sees it
+
+export interface CloudCustomerLookup {
+  customer: CachedCustomer;
+}
+
+/** Online calls. Each resolves within its deadline or rejects; callers fall back to the cache. */
+export interface CloudGateway {
+  identify(q: { card?: string; phone?: string; qr?: string }): Promise<CloudCustomerLookup | null>;
+  createHold(h: { holdId: string; customerId: string; points: number; receiptId: string; ttlSec: number }): Promise<{ holdId: string; expiresAt: string }>;
+  releaseHold(holdId: string): Promise<void>;
+  requestCode(q: { customerId: string; receiptId: string }): Promise<void>;
+  verifyCode(q: { customerId: string; receiptId: string; code: string }): Promise<boolean>;
+  checkCoupons(q: { codes: string[]; customerId?: string }): Promise<CouponState[]>;
+}
+
+export type { Fiscal };

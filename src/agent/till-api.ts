@@ -1,0 +1,111 @@
+// The till-facing operations, transport-neutral: the HTTP routes, the Evotor-style bridge, the
+// scanner and the cashier page all go through this one interface (shapes of POS-API.md).
+import type {
+  Applied,
+  CouponOutcome,
+  LineResult,
+  Points,
+  ReceiptLineInput,
+  RedeemRequest,
+  Totals,
+} from '../domain/types.js';
+import type { Fiscal } from '../protocol/sync.js';
+
+export type CustomerQuery = { card: string } | { phone: string } | { qr: string };
+
+export interface CustomerView {
+  id: string;
+  displayName: string;
+  cardLast4?: string;
+  phoneMasked?: string;
+  tier: { id: string; name: string; discountPercent: number; accrualPercent: number };
+  nextTier: { id: string; name: string; remaining: number } | null;
+  balance: { available: Points; pending: Points };
+  birthdayWindow: boolean;
+  redeemNeedsCode: boolean;
+}
+
+export interface IdentifyResponse {
+  customer: CustomerView;
+  source: 'cloud' | 'cache';
+}
+
+export interface CalculateRequest {
+  receiptId: string;
+  customer?: CustomerQuery;
+  at?: string;
+  lines: ReceiptLineInput[];
+  redeem?: RedeemRequest;
+  coupons?: string[];
+}
+
+export interface CalculateResponse {
+  receiptId: string;
+  status: 'calculated' | 'confirmed' | 'cancelled';
+  offline: boolean;
+  customer: CustomerView | null;
+  lines: LineResult[];
+  totals: Totals;
+  applied: Applied[];
+  coupons: CouponOutcome[];
+  messages: string[];
+  expiresAt: string;
+  pointsPayment?: { type: 'other'; amount: number };
+}
+
+export interface Payment {
+  type: 'cash' | 'card' | 'other';
+  amount: number;
+}
+
+export interface ConfirmRequest {
+  fiscal?: Fiscal;
+  payments?: Payment[];
+  code?: string;
+}
+
+export interface ConfirmResponse {
+  receiptId: string;
+  status: 'confirmed';
+  totals: Totals;
+  balance: { available: Points; pending: Points };
+}
+
+export interface ReturnRequest {
+  returnId: string;
+  receiptId: string;
+  lines?: { lineId: string; qty: number }[];
+}
+
+export interface ReturnResponse {
+  returnId: string;
+  status: 'confirmed';
+  refund: { amount: number; pointsReturned: Points; pointsReversed: Points };
+  lines: { lineId: string; qty: number; paid: number; redeemed: number; accruedPoints: Points }[];
+}
+
+export interface ReceiptView extends CalculateResponse {
+  synced: boolean;
+}
+
+/** Errors the operations throw; the HTTP layer answers `{error: {code, message, details}}` with `status`. */
+export class TillError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'TillError';
+  }
+}
+
+export interface TillApi {
+  identify(tillId: string, q: CustomerQuery): Promise<IdentifyResponse>;
+  calculate(tillId: string, req: CalculateRequest): Promise<CalculateResponse>;
+  confirm(tillId: string, receiptId: string, req: ConfirmRequest): Promise<ConfirmResponse>;
+  cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }>;
+  get(receiptId: string): Promise<ReceiptView>;
+  createReturn(tillId: string, req: ReturnRequest): Promise<ReturnResponse>;
+}
