@@ -2,6 +2,7 @@
 // and the tests' fakes implement them; the till service (src/agent) only sees these shapes.
 import type { CalculationResult, CouponState, ReceiptLineInput, RedeemRequest } from '../domain/types.js';
 import type { CachedCustomer, Fiscal, QrKey, Tx, TxResult } from '../protocol/sync.js';
+import type { CustomerView } from './till-api.js';
 
 // ---------------------------------------------------------------- journal = outbox
 
@@ -57,6 +58,8 @@ export interface OpenReceipt {
   coupons: CouponState[];
   holdId?: string;
   result: CalculationResult;
+  /** The customer as shown to the cashier (masked), to show the receipt again. */
+  customerView?: CustomerView | null;
 }
 
 export interface OpenReceipts {

@@ -1,5 +1,5 @@
 // The agent ↔ cloud wire format (../shared/spec/SYNC-API.md). Both ends import these types.
-import type { CouponOutcome, Kopecks, Points, Totals } from '../domain/types.js';
+import type { Applied, CouponOutcome, Kopecks, Points, Totals } from '../domain/types.js';
 
 export type TxKind = 'sale' | 'return' | 'enrolment';
 
@@ -17,6 +17,8 @@ export interface TxLine {
   redeemed: Kopecks;
   paid: Kopecks;
   accruedPoints: Points;
+  /** Extra: the positions printed on the fiscal receipt. */
+  fiscalPositions?: { qty: number; price: Kopecks; amount: Kopecks }[];
 }
 
 export interface TxCustomer {
@@ -57,6 +59,14 @@ export interface Tx {
   redeem?: { points: Points } | { max: true };
   timezone?: string;
   payments?: { type: string; amount: Kopecks }[];
+  /** Extra: what the till showed (rules applied, messages), so the receipt can be shown again. */
+  applied?: Applied[];
+  messages?: string[];
+  pointsPayment?: { type: 'other'; amount: Kopecks };
+  /** Extra: the masked customer view the till showed (no personal data). */
+  customerView?: Record<string, unknown> | null;
+  /** Extra, enrolment only: the points the enrolment itself grants (already counted in the sale's accruedPoints). */
+  bonusPoints?: Points;
 }
 
 export type TxStatus = 'accepted' | 'duplicate' | 'retry' | 'rejected';

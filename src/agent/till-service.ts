@@ -1,0 +1,548 @@
+// The till's operations (POS-API.md): calculate, confirm, cancel, return, read back. The sale never
+// waits on the network longer than the online deadline; what is confirmed is on disk before the
+// answer; every confirmed sale, return and enrolment lands in the outbox exactly once.
+import { randomUUID } from 'node:crypto';
+import { calculate, computeReturn, DomainError } from '../domain/index.js';
+import type {
+  CalculationInput,
+  CalculationResult,
+  CouponState,
+  CustomerSnapshot,
+  ReturnedSoFar,
+  SoldLine,
+} from '../domain/types.js';
+import type { Tx, TxLine } from '../protocol/sync.js';
+import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
+import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
+import { addBalances, customerKeyOf, unsyncedEffect } from './local-balance.js';
+import type { CloudGateway, CustomerCache, Journal, JournalEntry, OpenReceipt, OpenReceipts } from './ports.js';
+import type { ProgramHolder } from './program-holder.js';
+import {
+  type CalculateRequest,
+  type CalculateResponse,
+  type ConfirmRequest,
+  type ConfirmResponse,
+  type CustomerQuery,
+  type CustomerView,
+  type IdentifyResponse,
+  type ReceiptView,
+  type ReturnRequest,
+  type ReturnResponse,
+  type TillApi,
+  TillError,
+} from './till-api.js';
+
+export interface TillServiceOptions {
+  storeId: string;
+  timezone: string;
+  receiptTtlSec: number;
+  /** Offline, a cache older than this gives the base tier. */
+  cacheMaxAgeMs: number;
+  program: ProgramHolder;
+  journal: Journal;
+  openReceipts: OpenReceipts;
+  cache: CustomerCache;
+  resolver: CustomerResolver;
+  cloud: CloudGateway | null;
+  /** The sync engine's view: was the last call to the cloud successful? */
+  cloudOnline: () => boolean;
+  /** When the cache was last refreshed from the cloud (ISO), or null. */
+  lastPullAt: () => string | null;
+  now: () => Date;
+  newId?: () => string;
+  /** Called after each durable confirm (the sync client pushes soon after). */
+  onJournalAppend?: () => void;
+}
+
+export class TillService implements TillApi {
+  private readonly newId: () => string;
+
+  constructor(private readonly o: TillServiceOptions) {
+    this.newId = o.newId ?? randomUUID;
+  }
+
+  // ------------------------------------------------------------------ identify
+
+  async identify(tillId: string, q: CustomerQuery): Promise<IdentifyResponse> {
+    const resolved = await this.o.resolver.resolve(tillId, q);
+    if (!resolved.customer) throw new TillError(404, 'CUSTOMER_NOT_FOUND', 'No customer with this card or phone');
+    const at = this.o.now().toISOString();
+    const { snapshot } = this.snapshotOf(resolved);
+    return {
+      customer: customerView(this.o.program.current(), resolved, snapshot, at, this.o.timezone),
+      source: resolved.source === 'cloud' ? 'cloud' : 'cache',
+    };
+  }
+
+  // ------------------------------------------------------------------ calculate
+
+  async calculate(tillId: string, req: CalculateRequest): Promise<CalculateResponse> {
+    this.refuseIfConfirmed(req.receiptId);
+    const previous = this.o.openReceipts.get(req.receiptId);
+    if (previous?.status === 'cancelled') {
+      throw new TillError(409, 'RECEIPT_CANCELLED', `Receipt ${req.receiptId} was cancelled; start a new receipt`);
+    }
+    if (previous && previous.tillId !== tillId) {
+      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${req.receiptId} belongs to another till`);
+    }
+    const now = this.o.now();
+    const at = req.at ?? now.toISOString();
+    const program = this.o.program.current();
+
+    const resolved = req.customer ? await this.o.resolver.resolve(tillId, req.customer) : null;
+    const coupons = await this.checkCoupons(req.coupons ?? [], resolved?.customer?.id);
+    let offline = resolved ? resolved.offline : !this.o.cloud || !this.o.cloudOnline();
+    if (coupons.offline) offline = true;
+
+    const who = resolved ? this.snapshotOf(resolved, offline) : null;
+    const base: CalculationInput = {
+      program,
+      lines: req.lines,
+      at,
+      timezone: this.o.timezone,
+      customer: who?.snapshot ?? null,
+      redeem: req.redeem,
+      coupons: coupons.states,
+      offline,
+      offlineRedeemedSinceSync: who?.offlineRedeemed ?? 0,
+      redeemAllowed: !!resolved?.customer && !(resolved.via === 'phone' && offline),
+      enrolling: !!resolved && !resolved.customer,
+    };
+    let result = this.run(base);
+    // An unknown phone that does not reach the enrolment amount is not a customer of this sale.
+    let customerResolved = resolved;
+    if (resolved && !resolved.customer && resolved.via === 'phone' && !result.enrolled) {
+      customerResolved = null;
+      result = this.run({ ...base, customer: null, enrolling: false, redeemAllowed: false });
+    }
+
+    // Online redemption holds the points in the cloud until the receipt is confirmed or cancelled.
+    let holdId: string | undefined;
+    if (previous?.holdId) await this.releaseHold(previous.holdId);
+    if (result.totals.redeemedPoints > 0 && !offline && this.o.cloud && resolved?.customer) {
+      const hold = await this.placeHold(req.receiptId, resolved.customer.id, result.totals.redeemedPoints);
+      if (hold.kind === 'held') holdId = hold.holdId;
+      else if (hold.kind === 'insufficient') {
+        result = this.run({ ...base, redeem: undefined });
+        result.messages.unshift('Недостаточно баллов для оплаты: баллы не списаны');
+      } else {
+        // The cloud did not answer in time: judge the receipt as offline, with the offline allowance.
+        offline = true;
+        result = this.run({ ...base, offline: true });
+      }
+    }
+
+    const expiresAt = new Date(now.getTime() + this.o.receiptTtlSec * 1000).toISOString();
+    const open: OpenReceipt = {
+      receiptId: req.receiptId,
+      tillId,
+      status: 'calculated',
+      createdAt: now.toISOString(),
+      expiresAt,
+      at,
+      offline,
+      programVersion: program.version,
+      customer: customerResolved
+        ? {
+            id: customerResolved.customer?.id,
+            card: customerResolved.card,
+            phone: customerResolved.phone,
+            tierId: result.tier?.id,
+            known: !!customerResolved.customer,
+            via: customerResolved.via,
+          }
+        : null,
+      lines: req.lines,
+      redeem: req.redeem,
+      coupons: coupons.states,
+      holdId,
+      result,
+    };
+    const view =
+      customerResolved && who
+        ? customerView(program, customerResolved, who.snapshot, at, this.o.timezone)
+        : null;
+    open.customerView = view;
+    await this.o.openReceipts.put(open);
+    return this.responseOf(open, view, 'calculated');
+  }
+
+  // ------------------------------------------------------------------ confirm
+
+  async confirm(tillId: string, receiptId: string, req: ConfirmRequest): Promise<ConfirmResponse> {
+    const done = this.saleOf(receiptId);
+    if (done) return this.confirmResponse(done.tx);
+    const open = this.o.openReceipts.get(receiptId);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId} was calculated`);
+    if (open.status === 'cancelled') throw new TillError(409, 'RECEIPT_CANCELLED', `Receipt ${receiptId} was cancelled`);
+    if (open.tillId !== tillId) throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${receiptId} belongs to another till`);
+    if (open.holdId && Date.parse(open.expiresAt) < this.o.now().getTime()) {
+      throw new TillError(409, 'RECEIPT_EXPIRED', `The points hold of receipt ${receiptId} expired: calculate it again`);
+    }
+    await this.checkCode(open, req.code);
+
+    const txs = this.buildSaleTxs(open, req);
+    await this.o.journal.appendMany(txs);
+    // The sale is durable from here; removing the open receipt is housekeeping (redone at start).
+    await this.o.openReceipts.remove(receiptId).catch(() => undefined);
+    this.o.onJournalAppend?.();
+    const sale = this.saleOf(receiptId);
+    if (!sale) throw new Error(`journal lost receipt ${receiptId} right after appending it`);
+    return this.confirmResponse(sale.tx);
+  }
+
+  // ------------------------------------------------------------------ cancel
+
+  async cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }> {
+    if (this.saleOf(receiptId)) {
+      throw new TillError(409, 'RECEIPT_CONFIRMED', `Receipt ${receiptId} is confirmed: use a return`);
+    }
+    const open = this.o.openReceipts.get(receiptId);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
+    if (open.tillId !== tillId) throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${receiptId} belongs to another till`);
+    if (open.status !== 'cancelled') await this.cancelOpen(open);
+    return { receiptId, status: 'cancelled' };
+  }
+
+  /** Releases the hold and keeps a tombstone so a late confirm is refused (used by the TTL reaper too). */
+  async cancelOpen(open: OpenReceipt): Promise<void> {
+    if (open.holdId) await this.releaseHold(open.holdId);
+    await this.o.openReceipts.put({ ...open, status: 'cancelled', holdId: undefined });
+  }
+
+  // ------------------------------------------------------------------ read back
+
+  async get(receiptId: string): Promise<ReceiptView> {
+    const sale = this.saleOf(receiptId);
+    if (sale) return { ...this.viewOfTx(sale.tx), synced: sale.state === 'synced' };
+    const open = this.o.openReceipts.get(receiptId);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
+    return { ...this.responseOf(open, open.customerView ?? null, open.status), synced: false };
+  }
+
+  // ------------------------------------------------------------------ returns
+
+  async createReturn(tillId: string, req: ReturnRequest): Promise<ReturnResponse> {
+    const earlier = this.o.journal.byReturnId(req.returnId);
+    if (earlier) {
+      if (earlier.tx.receiptId !== req.receiptId) {
+        throw new TillError(409, 'RETURN_ID_CONFLICT', `Return ${req.returnId} was made for another receipt`);
+      }
+      return returnResponse(earlier.tx);
+    }
+    const sale = this.saleOf(req.receiptId);
+    if (!sale) {
+      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Receipt ${req.receiptId} is not known at this till`);
+    }
+    const sold: SoldLine[] = sale.tx.lines.map((l) => ({
+      lineId: l.lineId,
+      qty: l.qty,
+      paid: l.paid,
+      redeemed: l.redeemed,
+      accruedPoints: l.accruedPoints,
+    }));
+    const result = computeReturn(sold, this.returnedSoFar(req.receiptId), req.lines);
+    const program = this.o.program.current();
+    const byId = new Map(sale.tx.lines.map((l) => [l.lineId, l]));
+    const lines: TxLine[] = result.lines.map((r) => {
+      const orig = byId.get(r.lineId)!;
+      return {
+        lineId: r.lineId,
+        sku: orig.sku,
+        name: orig.name,
+        price: orig.price,
+        qty: r.qty,
+        ...(orig.category !== undefined && { category: orig.category }),
+        ...(orig.tags !== undefined && { tags: orig.tags }),
+        amount: r.paid + r.redeemed,
+        discount: 0,
+        redeemed: r.redeemed,
+        paid: r.paid,
+        accruedPoints: r.accruedPoints,
+      };
+    });
+    const tx: Omit<Tx, 'seq'> = {
+      id: this.newId(),
+      kind: 'return',
+      storeId: this.o.storeId,
+      tillId,
+      at: this.o.now().toISOString(),
+      offline: !this.o.cloud || !this.o.cloudOnline(),
+      programVersion: sale.tx.programVersion ?? program.version,
+      receiptId: req.receiptId,
+      returnId: req.returnId,
+      customer: sale.tx.customer,
+      lines,
+      totals: {
+        amount: lines.reduce((s, l) => s + l.amount, 0),
+        discount: 0,
+        redeemedPoints: result.refund.pointsReturned,
+        redeemedAmount: lines.reduce((s, l) => s + l.redeemed, 0),
+        toPay: result.refund.amount,
+        accruedPoints: result.refund.pointsReversed,
+      },
+      refund: result.refund,
+      timezone: this.o.timezone,
+    };
+    await this.o.journal.append(tx);
+    this.o.onJournalAppend?.();
+    const stored = this.o.journal.byReturnId(req.returnId);
+    if (!stored) throw new Error(`journal lost return ${req.returnId} right after appending it`);
+    return returnResponse(stored.tx);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private run(input: CalculationInput): CalculationResult {
+    try {
+      return calculate(input);
+    } catch (err) {
+      if (err instanceof DomainError) throw new TillError(400, err.code, err.message, err.details);
+      throw err;
+    }
+  }
+
+  private refuseIfConfirmed(receiptId: string): void {
+    if (this.saleOf(receiptId)) {
+      throw new TillError(409, 'RECEIPT_CONFIRMED', `Receipt ${receiptId} is already confirmed`);
+    }
+  }
+
+  private saleOf(receiptId: string): JournalEntry | undefined {
+    return this.o.journal.byReceipt(receiptId).find((e) => e.tx.kind === 'sale');
+  }
+
+  private returnedSoFar(receiptId: string): Record<string, ReturnedSoFar> {
+    const out: Record<string, ReturnedSoFar> = {};
+    for (const e of this.o.journal.byReceipt(receiptId)) {
+      if (e.tx.kind !== 'return') continue;
+      for (const l of e.tx.lines) {
+        const acc = (out[l.lineId] ??= { qty: 0, paid: 0, redeemed: 0, accruedPoints: 0 });
+        acc.qty = Math.round((acc.qty + l.qty) * 1000) / 1000;
+        acc.paid += l.paid;
+        acc.redeemed += l.redeemed;
+        acc.accruedPoints += l.accruedPoints;
+      }
+    }
+    return out;
+  }
+
+  /** The customer as the engine sees them: cache balance plus what is still in our outbox. */
+  private snapshotOf(
+    resolved: ResolvedCustomer,
+    offline = resolved.offline,
+  ): { snapshot: CustomerSnapshot; offlineRedeemed: number } {
+    const program = this.o.program.current();
+    const keys = [
+      resolved.customer ? `id:${resolved.customer.id}` : null,
+      resolved.card ? `card:${resolved.card}` : null,
+      resolved.phone ? `phone:${resolved.phone}` : null,
+    ].filter((k): k is string => k !== null);
+    const effect = unsyncedEffect(this.o.journal, keys, program);
+    if (!resolved.customer) {
+      const s = newcomerSnapshot();
+      return { snapshot: { ...s, balance: addBalances(s.balance, effect.balance) }, offlineRedeemed: effect.offlineRedeemed };
+    }
+    const balance: Balance = addBalances(resolved.customer.balance, effect.balance);
+    balance.available = Math.max(0, balance.available);
+    return {
+      snapshot: toSnapshot(resolved.customer, balance, offline && resolved.source === 'cache' && this.cacheIsStale()),
+      offlineRedeemed: effect.offlineRedeemed,
+    };
+  }
+
+  private cacheIsStale(): boolean {
+    const last = this.o.lastPullAt();
+    if (!last) return false; // a store without a cloud works from what it has
+    return this.o.now().getTime() - Date.parse(last) > this.o.cacheMaxAgeMs;
+  }
+
+  private async checkCoupons(
+    codes: string[],
+    customerId: string | undefined,
+  ): Promise<{ states: CouponState[]; offline: boolean }> {
+    if (codes.length === 0) return { states: [], offline: false };
+    if (this.o.cloud) {
+      try {
+        const states = await this.o.cloud.checkCoupons({ codes, customerId });
+        const byCode = new Map(states.map((s) => [s.code, s]));
+        return { states: codes.map((code) => byCode.get(code) ?? { code, status: 'unknown' }), offline: false };
+      } catch {
+        // fall through: a coupon cannot be checked without the cloud
+      }
+    }
+    return { states: codes.map((code) => ({ code, status: 'unknown' })), offline: true };
+  }
+
+  private async placeHold(
+    receiptId: string,
+    customerId: string,
+    points: number,
+  ): Promise<{ kind: 'held'; holdId: string } | { kind: 'insufficient' } | { kind: 'unreachable' }> {
+    const holdId = this.newId();
+    try {
+      await this.o.cloud!.createHold({ holdId, customerId, points, receiptId, ttlSec: this.o.receiptTtlSec });
+      return { kind: 'held', holdId };
+    } catch (err) {
+      if ((err as { code?: string }).code === 'INSUFFICIENT_POINTS') return { kind: 'insufficient' };
+      return { kind: 'unreachable' };
+    }
+  }
+
+  private async releaseHold(holdId: string): Promise<void> {
+    // Best effort: a hold that cannot be released now expires by its TTL in the cloud.
+    await this.o.cloud?.releaseHold(holdId).catch(() => undefined);
+  }
+
+  private async checkCode(open: OpenReceipt, code: string | undefined): Promise<void> {
+    const program = this.o.program.current();
+    const needs =
+      open.customer?.via === 'phone' && open.result.totals.redeemedPoints > 0 && program.redemption.confirmPhone;
+    if (!needs) return;
+    const customerId = open.customer?.id;
+    if (!this.o.cloud || !customerId) {
+      throw new TillError(403, 'CODE_REQUIRED', 'Paying with points by phone needs the cloud: calculate without points');
+    }
+    if (!code) {
+      await this.o.cloud.requestCode({ customerId, receiptId: open.receiptId }).catch(() => undefined);
+      throw new TillError(403, 'CODE_REQUIRED', 'Ask the customer for the code sent by SMS');
+    }
+    let ok = false;
+    try {
+      ok = await this.o.cloud.verifyCode({ customerId, receiptId: open.receiptId, code });
+    } catch {
+      throw new TillError(403, 'CODE_INVALID', 'The code cannot be checked now (no connection): calculate without points');
+    }
+    if (!ok) throw new TillError(403, 'CODE_INVALID', 'Wrong code: ask the customer to check the SMS');
+  }
+
+  private buildSaleTxs(open: OpenReceipt, req: ConfirmRequest): Omit<Tx, 'seq'>[] {
+    const r = open.result;
+    const customer: Tx['customer'] = {};
+    if (open.customer?.id) customer.id = open.customer.id;
+    if (open.customer?.card) customer.card = open.customer.card;
+    if (open.customer?.phone) customer.phone = open.customer.phone;
+    if (open.customer?.tierId) customer.tierId = open.customer.tierId;
+    const common = {
+      storeId: this.o.storeId,
+      tillId: open.tillId,
+      at: open.at,
+      offline: open.offline,
+      programVersion: open.programVersion,
+      receiptId: open.receiptId,
+      customer,
+      timezone: this.o.timezone,
+    };
+    const byLine = new Map(r.lines.map((l) => [l.lineId, l]));
+    const sale: Omit<Tx, 'seq'> = {
+      ...common,
+      id: this.newId(),
+      kind: 'sale',
+      ...(open.holdId && { holdId: open.holdId }),
+      ...(open.coupons.length > 0 && { coupons: r.coupons }),
+      lines: open.lines.map((l) => {
+        const res = byLine.get(l.lineId)!;
+        return {
+          ...l,
+          amount: res.amount,
+          discount: res.discount,
+          redeemed: res.redeemed,
+          paid: res.paid,
+          accruedPoints: res.accruedPoints,
+          fiscalPositions: res.fiscalPositions,
+        };
+      }),
+      totals: r.totals,
+      ...(req.fiscal && { fiscal: req.fiscal }),
+      ...(open.redeem && { redeem: open.redeem }),
+      ...(req.payments && { payments: req.payments }),
+      applied: r.applied,
+      messages: r.messages,
+      ...(r.pointsPayment && { pointsPayment: r.pointsPayment }),
+      customerView: (open.customerView ?? null) as Record<string, unknown> | null,
+    };
+    if (!r.enrolled) return [sale];
+    const bonus = r.applied.find((a) => a.kind === 'enrollment')?.points ?? 0;
+    const enrolment: Omit<Tx, 'seq'> = {
+      ...common,
+      id: this.newId(),
+      kind: 'enrolment',
+      lines: [],
+      totals: { amount: 0, discount: 0, redeemedPoints: 0, redeemedAmount: 0, toPay: 0, accruedPoints: 0 },
+      bonusPoints: bonus,
+    };
+    return [enrolment, sale];
+  }
+
+  private confirmResponse(tx: Tx): ConfirmResponse {
+    return { receiptId: tx.receiptId, status: 'confirmed', totals: tx.totals, balance: this.balanceOf(tx) };
+  }
+
+  private balanceOf(tx: Tx): Balance {
+    const key = customerKeyOf(tx.customer);
+    const cached = tx.customer.id ? this.o.cache.byId(tx.customer.id) : undefined;
+    const effect = unsyncedEffect(this.o.journal, key ? [key] : [], this.o.program.current());
+    const balance = addBalances(cached?.balance ?? { available: 0, pending: 0 }, effect.balance);
+    return { available: Math.max(0, balance.available), pending: balance.pending };
+  }
+
+  private responseOf(
+    open: OpenReceipt,
+    view: CustomerView | null,
+    status: CalculateResponse['status'],
+  ): CalculateResponse {
+    const r = open.result;
+    return {
+      receiptId: open.receiptId,
+      status,
+      offline: open.offline,
+      customer: view,
+      lines: r.lines,
+      totals: r.totals,
+      applied: r.applied,
+      coupons: r.coupons,
+      messages: r.messages,
+      expiresAt: open.expiresAt,
+      ...(r.pointsPayment && { pointsPayment: r.pointsPayment }),
+    };
+  }
+
+  private viewOfTx(tx: Tx): CalculateResponse {
+    return {
+      receiptId: tx.receiptId,
+      status: 'confirmed',
+      offline: tx.offline,
+      customer: (tx.customerView ?? null) as CustomerView | null,
+      lines: tx.lines.map((l) => ({
+        lineId: l.lineId,
+        amount: l.amount,
+        discount: l.discount,
+        redeemed: l.redeemed,
+        paid: l.paid,
+        accruedPoints: l.accruedPoints,
+        fiscalPositions: l.fiscalPositions ?? [],
+      })),
+      totals: tx.totals,
+      applied: tx.applied ?? [],
+      coupons: tx.coupons ?? [],
+      messages: tx.messages ?? [],
+      expiresAt: tx.at,
+      ...(tx.pointsPayment && { pointsPayment: tx.pointsPayment }),
+    };
+  }
+}
+
+function returnResponse(tx: Tx): ReturnResponse {
+  return {
+    returnId: tx.returnId!,
+    status: 'confirmed',
+    refund: tx.refund!,
+    lines: tx.lines.map((l) => ({
+      lineId: l.lineId,
+      qty: l.qty,
+      paid: l.paid,
+      redeemed: l.redeemed,
+      accruedPoints: l.accruedPoints,
+    })),
+  };
+}
