@@ -56,6 +56,7 @@ export interface TillServiceOptions {
 
 export class TillService implements TillApi {
   private readonly newId: () => string;
+  private readonly verifiedCodes = new Map<string, string>();
 
   constructor(private readonly o: TillServiceOptions) {
     this.newId = o.newId ?? randomUUID;
@@ -189,6 +190,20 @@ export class TillService implements TillApi {
     const sale = this.saleOf(receiptId);
     if (!sale) throw new Error(`journal lost receipt ${receiptId} right after appending it`);
     return this.confirmResponse(sale.tx);
+  }
+
+  /** The checks of confirm that need no write: a register sale runs them before printing. */
+  async precheckConfirm(tillId: string, receiptId: string, code: string | undefined): Promise<void> {
+    const open = this.o.openReceipts.get(receiptId);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId} was calculated`);
+    if (open.status === 'cancelled') throw new TillError(409, 'RECEIPT_CANCELLED', `Receipt ${receiptId} was cancelled`);
+    if (open.tillId !== tillId) throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${receiptId} belongs to another till`);
+    await this.checkCode(open, code);
+  }
+
+  /** The fiscal document a confirmed sale was printed with, if any. */
+  fiscalOf(receiptId: string): Tx['fiscal'] | undefined {
+    return this.saleOf(receiptId)?.tx.fiscal;
   }
 
   // ------------------------------------------------------------------ cancel
@@ -399,6 +414,7 @@ export class TillService implements TillApi {
     const needs =
       open.customer?.via === 'phone' && open.result.totals.redeemedPoints > 0 && program.redemption.confirmPhone;
     if (!needs) return;
+    if (code && this.verifiedCodes.get(open.receiptId) === code) return;
     const customerId = open.customer?.id;
     if (!this.o.cloud || !customerId) {
       throw new TillError(403, 'CODE_REQUIRED', 'Paying with points by phone needs the cloud: calculate without points');
@@ -414,6 +430,9 @@ export class TillService implements TillApi {
       throw new TillError(403, 'CODE_INVALID', 'The code cannot be checked now (no connection): calculate without points');
     }
     if (!ok) throw new TillError(403, 'CODE_INVALID', 'Wrong code: ask the customer to check the SMS');
+    // A register sale checks the code before printing and confirms after: ask the cloud once.
+    this.verifiedCodes.set(open.receiptId, code);
+    if (this.verifiedCodes.size > 1000) this.verifiedCodes.delete(this.verifiedCodes.keys().next().value!);
   }
 
   private buildSaleTxs(open: OpenReceipt, req: ConfirmRequest): Omit<Tx, 'seq'>[] {

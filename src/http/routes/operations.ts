@@ -1,18 +1,66 @@
 // What store IT and monitoring read: status, a sync on demand, liveness, readiness, metrics.
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../metrics.js';
 import * as S from '../schemas.js';
+
+export interface QueueItem {
+  id: string;
+  seq: number;
+  kind: string;
+  receiptId: string;
+  returnId?: string;
+  at: string;
+  state: string;
+  attempts: number;
+  lastError?: string;
+}
 
 export interface StatusSource {
   status(): Record<string, unknown>;
   ready(): boolean;
   syncNow(): void;
+  queue(state: 'pending' | 'dead', limit: number): QueueItem[];
+  resend(ids?: string[]): Promise<number>;
 }
 
 export async function operationsRoutes(app: FastifyInstance, opts: { source: StatusSource; metrics: Metrics }) {
   const tags = ['operations'];
   app.get('/v1/status', { schema: { tags, response: { 200: S.StatusReply, ...S.errors(401) } } }, async () =>
     opts.source.status(),
+  );
+  app.get<{ Querystring: { state: 'pending' | 'dead'; limit: number } }>(
+    '/v1/queue',
+    {
+      schema: {
+        tags,
+        querystring: Type.Object(
+          {
+            state: Type.Union([Type.Literal('pending'), Type.Literal('dead')], { default: 'pending' }),
+            limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => ({ entries: opts.source.queue(req.query.state, req.query.limit) }),
+  );
+  app.post<{ Body: { ids?: string[] } }>(
+    '/v1/queue/resend',
+    {
+      schema: {
+        tags,
+        body: Type.Object(
+          { ids: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 5000 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const resent = await opts.source.resend(req.body.ids);
+      opts.source.syncNow();
+      return { resent };
+    },
   );
   app.post('/v1/sync', { schema: { tags, response: { ...S.errors(401) } } }, async (_req, reply) => {
     opts.source.syncNow();
