@@ -1,0 +1,39 @@
+// A return against a confirmed receipt: the whole receipt, or chosen lines and quantities.
+import { parseQuantity } from './money.js';
+import { DraftError } from './receipt.js';
+
+/**
+ * Lines a return form can offer, from what the page remembers of its own last sale
+ * ({lineId, name, qty}) or from GET /v1/receipts/{id} (qty summed from the fiscal positions).
+ */
+export function returnableLines(receiptView) {
+  return receiptView.lines.map((l) => {
+    const thousandths = (l.fiscalPositions ?? []).reduce((s, p) => s + Math.round(p.qty * 1000), 0);
+    return { lineId: l.lineId, name: l.name ?? `Строка ${l.lineId}`, qty: thousandths / 1000 };
+  });
+}
+
+/**
+ * Body of POST /v1/returns. `picked` is [{lineId, qtyText}] of the lines the cashier filled in;
+ * `whole` sends no lines at all (everything that is left of the sale).
+ */
+export function buildReturnRequest({ returnId, receiptId, whole, picked = [] }) {
+  const original = String(receiptId ?? '').trim();
+  if (!original) throw new DraftError('Укажите номер исходного чека.');
+  const body = { returnId, receiptId: original };
+  if (whole) return body;
+  const lines = [];
+  for (const { lineId, qtyText } of picked) {
+    if (String(qtyText ?? '').trim() === '') continue;
+    const qty = parseQuantity(qtyText);
+    if (qty === null) {
+      throw new DraftError(`Строка ${lineId}: количество — число больше нуля, до трёх знаков после запятой.`);
+    }
+    lines.push({ lineId, qty });
+  }
+  if (lines.length === 0) {
+    throw new DraftError('Укажите количество хотя бы в одной строке или отметьте «Весь чек».');
+  }
+  body.lines = lines;
+  return body;
+}

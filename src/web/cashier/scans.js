@@ -1,0 +1,64 @@
+// Live codes from the serial scanner: GET /v1/scans/stream (server-sent events). EventSource
+// cannot send headers, so the token travels in the query. An agent without the stream simply
+// leaves the page without live scans — no error is shown for that.
+
+const RETRY_AFTER_CLOSE_MS = 60_000;
+
+/** One event's data → {text, kind?}. Accepts JSON ({code|value|text, kind?}) or the bare code. */
+export function parseScan(data) {
+  const raw = String(data ?? '').trim();
+  if (!raw) return null;
+  if (raw.startsWith('{')) {
+    try {
+      const obj = JSON.parse(raw);
+      const text = [obj.code, obj.value, obj.text].find((v) => typeof v === 'string' && v.trim());
+      if (!text) return null;
+      const kind = ['card', 'phone', 'qr'].includes(obj.kind) ? obj.kind : undefined;
+      return kind ? { text: text.trim(), kind } : { text: text.trim() };
+    } catch {
+      // Not JSON after all: a code that happens to start with "{".
+    }
+  }
+  return { text: raw };
+}
+
+/**
+ * Subscribes to the scanner stream. `onState` receives "connected" | "reconnecting" | "absent".
+ * Returns a function that closes the subscription.
+ */
+export function subscribeScans({ tillId, token, onScan, onState = () => {} }) {
+  if (typeof EventSource === 'undefined' || !token) return () => {};
+  const query = new URLSearchParams({ tillId: tillId ?? '', token });
+  let source = null;
+  let retryTimer = null;
+  let stopped = false;
+
+  const handle = (event) => {
+    const scan = parseScan(event.data);
+    if (scan) onScan(scan);
+  };
+
+  const open = () => {
+    source = new EventSource(`/v1/scans/stream?${query}`);
+    source.onopen = () => onState('connected');
+    source.onmessage = handle;
+    source.addEventListener('scan', handle);
+    source.onerror = () => {
+      // CLOSED means the agent answered with something other than a stream (404, 401…):
+      // try again much later in case the agent gets upgraded; CONNECTING is the browser's own retry.
+      if (source.readyState === EventSource.CLOSED) {
+        onState('absent');
+        if (!stopped) retryTimer = setTimeout(open, RETRY_AFTER_CLOSE_MS);
+      } else {
+        onState('reconnecting');
+      }
+    };
+  };
+
+  open();
+  return () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    source?.close();
+  };
+}
