@@ -1,0 +1,58 @@
+// Re-checks a return against its sale: the engine's share of money, points given back and points
+// taken back for the returned quantities, given what earlier returns of that receipt took.
+import { computeReturn } from '../../domain/index.js';
+import type { ReturnedSoFar, ReturnResult, SoldLine } from '../../domain/types.js';
+import type { Tx } from '../../protocol/sync.js';
+import type { DiffCollector } from './recompute-diff.js';
+
+export function recomputeReturn(
+  ret: Tx,
+  sale: Tx,
+  earlierReturns: Tx[],
+  diff: DiffCollector,
+): ReturnResult | null {
+  const sold: SoldLine[] = sale.lines.map((l) => ({
+    lineId: l.lineId,
+    qty: l.qty,
+    paid: l.paid,
+    redeemed: l.redeemed,
+    accruedPoints: l.accruedPoints,
+  }));
+  const returned: Record<string, ReturnedSoFar> = {};
+  for (const r of earlierReturns) {
+    for (const l of r.lines) {
+      const acc = returned[l.lineId] ?? { qty: 0, paid: 0, redeemed: 0, accruedPoints: 0 };
+      // Thousandths keep repeated fractional quantities exact.
+      acc.qty = (Math.round(acc.qty * 1000) + Math.round(l.qty * 1000)) / 1000;
+      acc.paid += l.paid;
+      acc.redeemed += l.redeemed;
+      acc.accruedPoints += l.accruedPoints;
+      returned[l.lineId] = acc;
+    }
+  }
+  let result: ReturnResult;
+  try {
+    result = computeReturn(
+      sold,
+      returned,
+      ret.lines.map((l) => ({ lineId: l.lineId, qty: l.qty })),
+    );
+  } catch (err) {
+    diff.error = `the return does not fit its sale: ${(err as Error).message}`;
+    return null;
+  }
+  const byId = new Map(result.lines.map((l) => [l.lineId, l]));
+  for (const line of ret.lines) {
+    const mine = byId.get(line.lineId);
+    if (!mine) continue;
+    for (const f of ['paid', 'redeemed', 'accruedPoints'] as const) {
+      diff.compare(`lines[${line.lineId}].${f}`, line[f], mine[f]);
+    }
+  }
+  if (ret.refund) {
+    for (const f of ['amount', 'pointsReturned', 'pointsReversed'] as const) {
+      diff.compare(`refund.${f}`, ret.refund[f], result.refund[f]);
+    }
+  }
+  return result;
+}

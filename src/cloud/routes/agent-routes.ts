@@ -1,0 +1,121 @@
+// The agent's own paths: /v1/agents/{agentId}/transactions, /customers, /program, /heartbeat.
+import { createHash } from 'node:crypto';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { CustomersPage } from '../../protocol/sync.js';
+import type { CloudServices } from '../cloud-services.js';
+import { ingestBatch } from '../ingest/ingest-batch.js';
+import { type CustomerRow, customerView } from '../store/customers.js';
+
+export const MAX_BATCH = 500;
+
+const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1 }) });
+const TxBatch = Type.Object({ transactions: Type.Array(Type.Unknown(), { maxItems: MAX_BATCH }) });
+const FeedQuery = Type.Object({
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+});
+const Heartbeat = Type.Object({
+  version: Type.String({ maxLength: 100 }),
+  queue: Type.Object({
+    pending: Type.Integer({ minimum: 0 }),
+    oldestAgeSec: Type.Number({ minimum: 0 }),
+    deadLetter: Type.Integer({ minimum: 0 }),
+  }),
+  register: Type.Optional(Type.Object({ state: Type.String({ maxLength: 100 }) })),
+});
+
+type P = Static<typeof AgentParams>;
+
+export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): void {
+  app.post<{ Params: P; Body: Static<typeof TxBatch> }>(
+    '/v1/agents/:agentId/transactions',
+    { schema: { params: AgentParams, body: TxBatch } },
+    async (req) => {
+      const caller = s.auth.requireAgent(req, req.params.agentId);
+      const results = await ingestBatch(s.db, caller, req.body.transactions, {
+        programs: s.programs,
+        timezone: s.config.timezone,
+        now: s.clock(),
+      });
+      return { results };
+    },
+  );
+
+  app.get<{ Params: P; Querystring: Static<typeof FeedQuery> }>(
+    '/v1/agents/:agentId/customers',
+    { schema: { params: AgentParams, querystring: FeedQuery } },
+    async (req): Promise<CustomersPage> => {
+      s.auth.requireAgent(req, req.params.agentId);
+      const after = Number(req.query.cursor ?? '0');
+      const limit = req.query.limit;
+      const rows = await s.db.query<CustomerRow>(
+        `SELECT id, name, phone, birthday, birthday_bonus_year, offline_allowance, enrolment_bonus_tx,
+                created_at, updated_at, change_seq, deleted
+         FROM customers WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`,
+        [after, limit + 1],
+      );
+      const page = rows.slice(0, limit);
+      const ctx = {
+        program: s.programs.program,
+        phoneSalt: s.programs.phoneSalt,
+        timezone: s.config.timezone,
+        now: s.clock(),
+      };
+      const customers = [];
+      for (const row of page) customers.push(await customerView(s.db, row, ctx));
+      const last = page[page.length - 1];
+      return { customers, cursor: String(last ? last.change_seq : after), more: rows.length > limit };
+    },
+  );
+
+  app.get<{ Params: P }>(
+    '/v1/agents/:agentId/program',
+    { schema: { params: AgentParams } },
+    async (req, reply) => {
+      s.auth.requireAgent(req, req.params.agentId);
+      const body = { ...s.programs.raw, phoneSalt: s.programs.phoneSalt, qrKeys: s.qrKeys.published };
+      const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
+      reply.header('ETag', etag).header('Cache-Control', 'no-cache');
+      const asked = req.headers['if-none-match'];
+      if (typeof asked === 'string' && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+        return reply.code(304).send();
+      }
+      return body;
+    },
+  );
+
+  app.post<{ Params: P; Body: Static<typeof Heartbeat> }>(
+    '/v1/agents/:agentId/heartbeat',
+    { schema: { params: AgentParams, body: Heartbeat } },
+    async (req) => {
+      s.auth.requireAgent(req, req.params.agentId);
+      const now = s.clock();
+      const hb = req.body;
+      await s.db.transaction(async (q) => {
+        await q.query(
+          `UPDATE agents SET last_heartbeat_at = $2, version = $3, queue = $4::text::jsonb, register = $5::text::jsonb
+           WHERE agent_id = $1`,
+          [
+            req.params.agentId,
+            now,
+            hb.version,
+            JSON.stringify(hb.queue),
+            JSON.stringify(hb.register ?? null),
+          ],
+        );
+        await q.query('INSERT INTO heartbeats (agent_id, at, body) VALUES ($1, $2, $3::text::jsonb)', [
+          req.params.agentId,
+          now,
+          JSON.stringify(hb),
+        ]);
+        // Only a recent history is worth keeping; the fleet view reads the agents row.
+        await q.query(`DELETE FROM heartbeats WHERE agent_id = $1 AND at < $2`, [
+          req.params.agentId,
+          new Date(now.getTime() - 7 * 86_400_000),
+        ]);
+      });
+      return { ok: true, serverTime: now.toISOString() };
+    },
+  );
+}

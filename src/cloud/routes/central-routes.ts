@@ -1,0 +1,126 @@
+// What the central office reads (admin tokens): receipts, one customer with history, KPIs, and
+// issuing a QR token for the mobile app.
+import { randomUUID } from 'node:crypto';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { signQrToken } from '../../domain/index.js';
+import type { CloudServices } from '../cloud-services.js';
+import { HttpError } from '../http/http-error.js';
+import { computeKpi } from '../reports/kpi.js';
+import { listReceipts } from '../reports/receipts.js';
+import { customerView, findCustomer } from '../store/customers.js';
+import { addDays, parseBound } from '../time.js';
+
+const ReceiptsQuery = Type.Object({
+  storeId: Type.Optional(Type.String({ minLength: 1 })),
+  from: Type.Optional(Type.String({ minLength: 10 })),
+  to: Type.Optional(Type.String({ minLength: 10 })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+});
+const KpiQuery = Type.Object({
+  from: Type.String({ minLength: 10 }),
+  to: Type.String({ minLength: 10 }),
+});
+const QrBody = Type.Object({ ttlSec: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }) });
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+
+export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): void {
+  const bound = (text: string | undefined, edge: 'from' | 'to', fallback: Date): Date => {
+    if (text === undefined) return fallback;
+    const d = parseBound(text, s.config.timezone, edge);
+    if (!d) throw new HttpError(400, 'VALIDATION', `querystring/${edge} must be an ISO time or YYYY-MM-DD`);
+    return d;
+  };
+
+  app.get<{ Querystring: Static<typeof ReceiptsQuery> }>(
+    '/v1/receipts',
+    { schema: { querystring: ReceiptsQuery } },
+    async (req) => {
+      s.auth.requireAdmin(req);
+      const q = req.query;
+      return listReceipts(s.db, {
+        storeId: q.storeId ?? null,
+        from: bound(q.from, 'from', new Date(0)),
+        to: bound(q.to, 'to', new Date(8.64e15)),
+        after: Number(q.cursor ?? '0'),
+        limit: q.limit,
+      });
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/v1/customers/:id',
+    { schema: { params: IdParams } },
+    async (req) => {
+      s.auth.requireAdmin(req);
+      const row = await findCustomer(s.db, { id: req.params.id });
+      if (!row) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
+      const view = await customerView(s.db, row, {
+        program: s.programs.program,
+        phoneSalt: s.programs.phoneSalt,
+        timezone: s.config.timezone,
+        now: s.clock(),
+      });
+      const history = await s.db.query<{ at: Date; kind: string; points: number; receipt_id: string | null }>(
+        'SELECT at, kind, points, receipt_id FROM points_ledger WHERE customer_id = $1 ORDER BY at, id',
+        [row.id],
+      );
+      return {
+        id: view.id,
+        tierId: view.tierId,
+        periodSpend: view.periodSpend,
+        balance: view.balance,
+        history: history.map((h) =>
+          h.receipt_id === null
+            ? { at: h.at.toISOString(), kind: h.kind, points: h.points }
+            : { at: h.at.toISOString(), kind: h.kind, points: h.points, receiptId: h.receipt_id },
+        ),
+        displayName: view.displayName,
+        cards: view.cards,
+        createdAt: row.created_at.toISOString(),
+      };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof KpiQuery> }>(
+    '/v1/reports/kpi',
+    { schema: { querystring: KpiQuery } },
+    async (req) => {
+      s.auth.requireAdmin(req);
+      const from = bound(req.query.from, 'from', new Date(0));
+      const to = bound(req.query.to, 'to', new Date(0));
+      if (to <= from) throw new HttpError(400, 'VALIDATION', 'querystring/to must be after from');
+      return computeKpi(s.db, from, to);
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof QrBody> | undefined }>(
+    '/v1/customers/:id/qr',
+    { schema: { params: IdParams, body: Type.Optional(QrBody) } },
+    async (req) => {
+      s.auth.requireAdmin(req);
+      const row = await findCustomer(s.db, { id: req.params.id });
+      if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
+      const now = s.clock();
+      const ttlSec = req.body?.ttlSec ?? 300;
+      const expires = addDays(now, ttlSec / 86_400);
+      const tokenId = randomUUID();
+      const expiresAt = Math.floor(expires.getTime() / 1000);
+      const token = signQrToken(
+        { kid: s.qrKeys.signing.kid, customerId: row.id, tokenId, expiresAt },
+        s.qrKeys.signing.privateKey,
+      );
+      await s.db.query(
+        'INSERT INTO qr_tokens (token_id, customer_id, issued_at, expires_at) VALUES ($1, $2, $3, $4)',
+        [tokenId, row.id, now, new Date(expiresAt * 1000)],
+      );
+      return {
+        token,
+        tokenId,
+        kid: s.qrKeys.signing.kid,
+        expiresAt: new Date(expiresAt * 1000).toISOString(),
+      };
+    },
+  );
+}
