@@ -86,6 +86,8 @@ export interface CustomerCache {
 
 export interface SyncState {
   customersCursor?: string;
+  /** ISO time of the last customers pull that reached the cloud (the cache's freshness). */
+  customersPulledAt?: string;
   programEtag?: string;
   lastSyncAt?: string;
   lastError?: string;
