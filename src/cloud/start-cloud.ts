@@ -61,7 +61,8 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
       const seeded = await seedDemo(db, { clock, program: programs.program, timezone: config.timezone });
       if (seeded) logger.info(`demo data seeded: ${seeded.customers.length} customers`);
     }
-    const testSms = opts.sms ? null : new TestSmsGateway(logger, clock);
+    const testSms =
+      opts.sms instanceof TestSmsGateway ? opts.sms : opts.sms ? null : new TestSmsGateway(logger, clock);
     const services: CloudServices = {
       db,
       config,

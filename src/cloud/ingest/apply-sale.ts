@@ -58,7 +58,9 @@ export async function applySale(
         program,
         timezone: ctx.timezone,
         customer: snapshot,
-        enrolling: (resolved?.created ?? false) || (await enrolmentExists(q, tx.receiptId)),
+        // A card or phone new to the cloud still accrues under it (MECHANICS "Unknown but valid card");
+        // the receipt enrols only when the till sent an enrolment for it.
+        enrolling: await enrolmentExists(q, tx.receiptId),
         redeemAllowed: resolved !== null && !resolved.created,
         coupons,
       },

@@ -17,7 +17,7 @@ export interface SaleContext {
   timezone: string;
   /** The customer as the cloud knew them just before this sale; null for an anonymous sale. */
   customer: CustomerSnapshot | null;
-  /** The customer was created by this sale or an enrolment for the receipt exists. */
+  /** An enrolment Tx for this receipt exists. */
   enrolling: boolean;
   /** Customer unknown before this sale: no points could be paid. */
   redeemAllowed: boolean;
