@@ -334,7 +334,7 @@ function parseCardRanges(issues: Issues, json: Json): CardRange[] {
         range.lengths = lengths as number[];
       }
     }
-    if (range.prefix === undefined && range.from === undefined && range.lengths === undefined) {
+    if (prefix === undefined && from === undefined && item['lengths'] === undefined) {
       issues.add(path, 'must restrict something: prefix, from/to or lengths');
     }
     out.push(range);
