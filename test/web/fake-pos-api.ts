@@ -107,7 +107,7 @@ function validateLines(req: CalculateRequest): void {
       throw new ApiFailure(400, 'RECEIPT_INVALID', `lines/${i}/price must be integer kopecks`);
     }
     if (!(l.qty > 0) || l.qty > 1000)
-      throw new ApiFailure(400, 'RECEIPT_INVALID', `lines/${i}/qty must be > 0`);
+      throw new ApiFailure(400, 'RECEIPT_INVALID', `lines/${i}/qty must be between 0 and 1000`);
   });
 }
 
@@ -182,8 +182,13 @@ function sendFailure(reply: FastifyReply, err: unknown): FastifyReply {
   throw err;
 }
 
+export interface FakeOptions {
+  /** false = an agent without GET /v1/scans/stream (the page must do without it). */
+  scanStream?: boolean;
+}
+
 /** Registers the fake /v1 routes; returns handles the test uses to look inside and push scans. */
-export function registerFakePosApi(app: FastifyInstance) {
+export function registerFakePosApi(app: FastifyInstance, options: FakeOptions = {}) {
   const receipts = new Map<string, StoredReceipt>();
   const returns = new Map<string, unknown>();
   const requests: RecordedRequest[] = [];
@@ -362,27 +367,30 @@ export function registerFakePosApi(app: FastifyInstance) {
     cache: { customers: 2, updatedAt: new Date().toISOString() },
   }));
 
-  app.get('/v1/scans/stream', (req, reply) => {
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
+  if (options.scanStream !== false)
+    app.get('/v1/scans/stream', (req, reply) => {
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      reply.raw.write(': connected\n\n');
+      scanClients.add(reply);
+      req.raw.on('close', () => scanClients.delete(reply));
     });
-    reply.raw.write(': connected\n\n');
-    scanClients.add(reply);
-    req.raw.on('close', () => scanClients.delete(reply));
-  });
 
   return {
     requests,
     receipts,
     /** Sends one scanned code to every page listening on the scanner stream. */
-    pushScan(code: string): number {
-      for (const client of scanClients)
-        client.raw.write(`event: scan\ndata: ${JSON.stringify({ code })}\n\n`);
+    pushScan(raw: string, kind: 'card' | 'phone' | 'qr'): number {
+      // The agent's event shape (drivers/scanner/scan-events.ts): {raw, kind, value}.
+      const data = JSON.stringify({ raw, kind, value: raw.trim() });
+      for (const client of scanClients) client.raw.write(`event: scan\ndata: ${data}\n\n`);
       return scanClients.size;
     },
+    scanListeners: () => scanClients.size,
     closeStreams(): void {
       for (const client of scanClients) client.raw.end();
       scanClients.clear();

@@ -247,6 +247,10 @@ describe('returns', () => {
 
 describe('scanner events', () => {
   it('accepts JSON with a code and a known kind, or a bare code', () => {
+    expect(parseScan('{"raw":"8 (912) 345-67-89\\r","kind":"phone","value":"+79123456789"}')).toEqual({
+      text: '+79123456789',
+      kind: 'phone',
+    });
     expect(parseScan('{"code":" 2000000000008 ","kind":"card"}')).toEqual({
       text: '2000000000008',
       kind: 'card',

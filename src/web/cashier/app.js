@@ -12,7 +12,8 @@ const TOKEN_KEY = 'loyalty-cashier.token';
 const LAST_RECEIPT_KEY = 'loyalty-cashier.last-receipt';
 const CODE_ERRORS = new Set(['CODE_REQUIRED', 'CODE_INVALID']);
 
-const settings = { tillId: 'till', statusPollMs: 5000 };
+/** tillId: from the plugin options or `?tillId=`; null = let the token decide. */
+const settings = { tillId: null, statusPollMs: 5000 };
 let token = takeToken();
 const api = createApi({ getToken: () => token });
 /** @type {ReceiptDraft} */
@@ -65,6 +66,13 @@ function lastReceipt() {
 
 // ---------------------------------------------------------------- running actions
 
+/** Puts the cursor in a field with its text selected, so typing replaces a wrong entry. */
+function focusField(id) {
+  const input = $(id);
+  input.focus();
+  input.select();
+}
+
 function isDialogOpen() {
   return document.querySelector('dialog[open]') !== null;
 }
@@ -113,7 +121,7 @@ function render() {
 }
 
 function startNewReceipt() {
-  draft = new ReceiptDraft(newReceiptId(settings.tillId));
+  draft = new ReceiptDraft(newReceiptId(settings.tillId ?? 'till'));
   customerSource = null;
   $('line-form').reset();
   $('total-input').value = '';
@@ -175,12 +183,12 @@ function addLineFromForm() {
   }
   const price = parseRubles($('line-price').value);
   if (price === null || price === 0) {
-    $('line-price').select();
+    focusField('line-price');
     throw new DraftError('Цена: сумма в рублях больше нуля, например 89,90.');
   }
   const qty = parseQuantity($('line-qty').value);
   if (qty === null) {
-    $('line-qty').select();
+    focusField('line-qty');
     throw new DraftError('Количество: число больше нуля, до трёх знаков после запятой (например 0,345).');
   }
   const tag = $('line-tag').value;
@@ -195,7 +203,7 @@ function syncTotal(strict) {
   const text = $('total-input').value.trim();
   const kopecks = parseRubles(text);
   if (strict && draft.mode === 'total' && (kopecks === null || kopecks === 0)) {
-    $('total-input').select();
+    focusField('total-input');
     throw new DraftError('Сумма покупки: сумма в рублях больше нуля, например 1 200,00.');
   }
   draft.setTotal(kopecks || null);
@@ -212,7 +220,7 @@ function syncPayForm(strict) {
   if (kind === 'points') {
     const points = parseWhole($('redeem-points').value);
     if (strict && (points === null || points === 0)) {
-      $('redeem-points').select();
+      focusField('redeem-points');
       throw new DraftError('Оплата баллами: укажите целое число баллов больше нуля.');
     }
     draft.setRedeem({ kind: 'points', points: points ?? 0 });
@@ -270,7 +278,7 @@ async function confirmWithCode() {
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && CODE_ERRORS.has(err.code)) {
       ui.showFieldError('code-error', err);
-      $('code-input').select();
+      focusField('code-input');
       return;
     }
     $('code-dialog').close();
@@ -333,15 +341,14 @@ function syncReturnWhole() {
 
 function openReturnDialog() {
   const last = lastReceipt();
-  returnId = newReceiptId(`${settings.tillId}-ret`);
+  returnId = newReceiptId(`${settings.tillId ?? 'till'}-ret`);
   $('return-receipt').value = last?.receiptId ?? '';
   $('return-whole').checked = true;
   ui.showFieldError('return-error', null);
   ui.renderReturnResult(null);
   showReturnLines(last);
   $('return-dialog').showModal();
-  $('return-receipt').focus();
-  $('return-receipt').select();
+  focusField('return-receipt');
 }
 
 async function loadReturnLines() {
@@ -371,7 +378,7 @@ async function submitReturn() {
   });
   const res = await api.post('/v1/returns', body);
   // The same returnId is reused on a retry after a failure (idempotent); a new one after success.
-  returnId = newReceiptId(`${settings.tillId}-ret`);
+  returnId = newReceiptId(`${settings.tillId ?? 'till'}-ret`);
   ui.renderReturnResult(res);
 }
 

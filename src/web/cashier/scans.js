@@ -4,14 +4,17 @@
 
 const RETRY_AFTER_CLOSE_MS = 60_000;
 
-/** One event's data → {text, kind?}. Accepts JSON ({code|value|text, kind?}) or the bare code. */
+/**
+ * One event's data → {text, kind?}. The agent sends {raw, kind, value} (value normalised);
+ * a bare code or {code|text} is accepted too.
+ */
 export function parseScan(data) {
   const raw = String(data ?? '').trim();
   if (!raw) return null;
   if (raw.startsWith('{')) {
     try {
       const obj = JSON.parse(raw);
-      const text = [obj.code, obj.value, obj.text].find((v) => typeof v === 'string' && v.trim());
+      const text = [obj.value, obj.code, obj.text, obj.raw].find((v) => typeof v === 'string' && v.trim());
       if (!text) return null;
       const kind = ['card', 'phone', 'qr'].includes(obj.kind) ? obj.kind : undefined;
       return kind ? { text: text.trim(), kind } : { text: text.trim() };
@@ -28,7 +31,8 @@ export function parseScan(data) {
  */
 export function subscribeScans({ tillId, token, onScan, onState = () => {} }) {
   if (typeof EventSource === 'undefined' || !token) return () => {};
-  const query = new URLSearchParams({ tillId: tillId ?? '', token });
+  // The agent knows the till from the token; tillId only makes a mismatch an explicit 403.
+  const query = new URLSearchParams(tillId ? { tillId, token } : { token });
   let source = null;
   let retryTimer = null;
   let stopped = false;

@@ -121,7 +121,7 @@ export function renderStatus(status) {
   );
 
   const program = status.program?.version ? ` · программа ${status.program.version}` : '';
-  setChip('st-version', `Версия ${status.version ?? '—'}${program}`, 'muted');
+  setChip('st-version', `Агент ${status.version ?? '—'}${program}`, 'muted');
 }
 
 export function renderStatusUnavailable(err) {
@@ -154,11 +154,15 @@ export function renderCustomer(customer, source, onClear) {
     return;
   }
   const tier = customer.tier;
-  const ids = [
-    customer.cardLast4 ? `Карта •••• ${customer.cardLast4}` : null,
-    customer.phoneMasked ? `Тел. ${customer.phoneMasked}` : null,
-  ].filter(Boolean);
   const balance = customer.balance ?? { available: 0, pending: 0 };
+  const id = customer.cardLast4
+    ? `Карта •••• ${customer.cardLast4}`
+    : customer.phoneMasked
+      ? `Тел. ${customer.phoneMasked}`
+      : null;
+  const next = customer.nextTier
+    ? `До уровня «${customer.nextTier.name}» осталось ${formatRubles(customer.nextTier.remaining)}`
+    : 'Максимальный уровень';
   box.replaceChildren(
     h(
       'div',
@@ -175,30 +179,28 @@ export function renderCustomer(customer, source, onClear) {
         'Сбросить',
       ),
     ),
-    ids.length ? h('div', { className: 'muted' }, ids.join(' · ')) : null,
     h(
       'div',
-      { id: 'customer-balance' },
-      'Баланс: ',
-      h('strong', {}, formatPointsWithWord(balance.available)),
-      balance.pending ? ` (ещё ${formatPoints(balance.pending)} ожидают начисления)` : '',
+      {},
+      id ? h('span', { className: 'muted' }, `${id} · `) : null,
+      h(
+        'span',
+        { id: 'customer-balance' },
+        'Баланс: ',
+        h('strong', {}, formatPointsWithWord(balance.available)),
+        balance.pending ? ` (ещё ${formatPoints(balance.pending)} ожидают начисления)` : '',
+      ),
     ),
-    customer.nextTier
-      ? h(
-          'div',
-          { id: 'customer-next' },
-          `До уровня «${customer.nextTier.name}» осталось ${formatRubles(customer.nextTier.remaining)}`,
-        )
-      : h('div', { id: 'customer-next', className: 'muted' }, 'Максимальный уровень'),
-    customer.birthdayWindow
-      ? h(
-          'div',
-          { className: 'badge birthday', id: 'customer-birthday' },
-          'День рождения — праздничное предложение',
-        )
-      : null,
-    customer.redeemNeedsCode ? h('div', { className: 'muted' }, 'Списание баллов — по коду из SMS') : null,
-    source === 'cache' ? h('div', { className: 'badge offline' }, 'Данные из кэша: облако недоступно') : null,
+    h(
+      'div',
+      {},
+      h('span', { id: 'customer-next', className: customer.nextTier ? '' : 'muted' }, next),
+      customer.birthdayWindow
+        ? h('span', { className: 'badge birthday', id: 'customer-birthday' }, 'День рождения')
+        : null,
+      customer.redeemNeedsCode ? h('span', { className: 'badge code' }, 'Баллы — по коду из SMS') : null,
+      source === 'cache' ? h('span', { className: 'badge offline' }, 'Из кэша: облако недоступно') : null,
+    ),
   );
   box.hidden = false;
 }
@@ -236,14 +238,15 @@ export function renderReceipt(draft, onRemove) {
           h(
             'div',
             { className: 'line-sub' },
-            `${line.sku} · ${formatQuantity(line.qty)} × ${formatRubles(line.price)}`,
+            // The sku repeats the name when the cashier typed only a name: no need to show it twice.
+            `${line.sku && line.sku !== line.name ? `${line.sku} · ` : ''}${formatQuantity(line.qty)} × ${formatRubles(line.price)}`,
           ),
         ),
         moneyCell(r ? r.amount : lineAmount(line.price, line.qty)),
         moneyCell(r ? r.discount : null),
         moneyCell(r ? r.redeemed : null),
         moneyCell(r ? r.paid : null, 'strong'),
-        h('td', { className: 'num' }, r ? `+${formatPoints(r.accruedPoints)}` : ''),
+        h('td', { className: 'num' }, r ? (r.accruedPoints ? `+${formatPoints(r.accruedPoints)}` : '0') : ''),
         h(
           'td',
           { className: 'c-del' },
@@ -296,9 +299,10 @@ function renderTotals(draft) {
   const t = c?.totals;
   $('t-amount').textContent = t ? formatRubles(t.amount) : formatRubles(draft.draftAmount());
   $('t-discount').textContent = t ? formatRubles(t.discount) : '—';
-  $('t-redeemed').textContent = t
-    ? `${formatRubles(t.redeemedAmount)}${t.redeemedPoints ? ` (${formatPointsWithWord(t.redeemedPoints)})` : ''}`
-    : '—';
+  $('t-redeemed').replaceChildren(
+    t ? formatRubles(t.redeemedAmount) : '—',
+    t?.redeemedPoints ? h('small', { className: 'sub' }, formatPointsWithWord(t.redeemedPoints)) : '',
+  );
   $('t-topay').textContent = t ? formatRubles(t.toPay) : '—';
   $('t-accrued').textContent = t ? formatPoints(t.accruedPoints) : '—';
   $('totals').classList.toggle('stale', Boolean(c) && draft.stale);
