@@ -38,7 +38,7 @@ export function validateReceiptLines(lines: unknown): ReceiptLineInput[] {
     if (tags !== undefined) line.tags = tags;
     if (raw['minPrice'] !== undefined && raw['minPrice'] !== null) {
       const minPrice = integerAt(issues, raw, 'minPrice', `${path}/minPrice`, { min: 0 });
-      if (minPrice > price) issues.add(`${path}/minPrice`, 'must not exceed price');
+      if (raw['price'] === price && minPrice > price) issues.add(`${path}/minPrice`, 'must not exceed price');
       line.minPrice = minPrice;
     }
     // A line amount beyond the exact integer range of a Number cannot be a real receipt.
