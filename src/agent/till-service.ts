@@ -57,6 +57,13 @@ export interface TillServiceOptions {
 export class TillService implements TillApi {
   private readonly newId: () => string;
   private readonly verifiedCodes = new Map<string, string>();
+  private readonly calculatedListeners = new Set<(tillId: string, res: CalculateResponse) => void>();
+
+  /** Devices that show the receipt (customer display) listen here; a failing listener is ignored. */
+  onCalculated(cb: (tillId: string, res: CalculateResponse) => void): () => void {
+    this.calculatedListeners.add(cb);
+    return () => this.calculatedListeners.delete(cb);
+  }
 
   constructor(private readonly o: TillServiceOptions) {
     this.newId = o.newId ?? randomUUID;
@@ -165,7 +172,15 @@ export class TillService implements TillApi {
         : null;
     open.customerView = view;
     await this.o.openReceipts.put(open);
-    return this.responseOf(open, view, 'calculated');
+    const response = this.responseOf(open, view, 'calculated');
+    for (const l of this.calculatedListeners) {
+      try {
+        l(tillId, response);
+      } catch {
+        // a display problem never fails a receipt
+      }
+    }
+    return response;
   }
 
   // ------------------------------------------------------------------ confirm

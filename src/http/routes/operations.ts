@@ -29,7 +29,7 @@ export async function operationsRoutes(app: FastifyInstance, opts: { source: Sta
   app.get('/v1/status', { schema: { tags, response: { 200: S.StatusReply, ...S.errors(401) } } }, async () =>
     opts.source.status(),
   );
-  app.get<{ Querystring: { state: 'pending' | 'dead'; limit: number } }>(
+  app.get<{ Querystring: { state: 'pending' | 'dead'; limit: string } }>(
     '/v1/queue',
     {
       schema: {
@@ -37,13 +37,15 @@ export async function operationsRoutes(app: FastifyInstance, opts: { source: Sta
         querystring: Type.Object(
           {
             state: Type.Union([Type.Literal('pending'), Type.Literal('dead')], { default: 'pending' }),
-            limit: Type.Integer({ minimum: 1, maximum: 5000, default: 100 }),
+            // Query strings are text; bodies are never coerced, so the number is parsed here.
+            limit: Type.String({ pattern: '^[1-9][0-9]{0,3}$', default: '100' }),
+            token: Type.Optional(Type.String()),
           },
           { additionalProperties: false },
         ),
       },
     },
-    async (req) => ({ entries: opts.source.queue(req.query.state, req.query.limit) }),
+    async (req) => ({ entries: opts.source.queue(req.query.state, Number(req.query.limit)) }),
   );
   app.post<{ Body: { ids?: string[] } }>(
     '/v1/queue/resend',

@@ -1,0 +1,63 @@
+// What the agent serves and drives around the till service, per config: the cashier page, live
+// scans (serial scanner → server-sent events), the customer display, the Evotor-style terminal bridge.
+import { SerialPort } from 'serialport';
+import { CustomerDisplay } from '../../drivers/display/display.js';
+import { evotorBridge } from '../../drivers/evotor/plugin.js';
+import { scanClassifier } from '../../drivers/scanner/classify.js';
+import { ScanHub } from '../../drivers/scanner/hub.js';
+import { bearerTokenAuth, scanEvents } from '../../drivers/scanner/scan-events.js';
+import { SerialScanner } from '../../drivers/scanner/scanner.js';
+import { cashierPage } from '../web/plugin.js';
+import type { Extras, ExtrasContext } from './agent-app.js';
+
+export async function tillExtras({ cfg, till, program, log }: ExtrasContext): Promise<Extras> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const hub = new ScanHub((err) => log.warn({ err: (err as Error).message }, 'scan listener failed'));
+  const classify = scanClassifier(() => program.current().cardRanges);
+
+  if (cfg.scanner) {
+    const { path, baudRate } = cfg.scanner;
+    const scanner = new SerialScanner({ open: () => openSerial(path, baudRate), classify });
+    // Scans carry a card or phone: only their kind goes to the log.
+    scanner.on('scan', (scan) => hub.publish(cfg.tillId, scan));
+    scanner.on('unrecognized', (u) => log.info({ reason: u.reason }, 'scanned code is not a loyalty code'));
+    scanner.on('state', (state) => log.info({ state }, 'scanner'));
+    scanner.on('fault', (err) => log.warn({ err: err.message }, 'scanner port problem'));
+    scanner.start();
+    closers.push(() => scanner.stop());
+  }
+
+  if (cfg.display) {
+    const port = new SerialPort({ path: cfg.display.path, baudRate: cfg.display.baudRate });
+    port.on('error', (err) => log.warn({ err: err.message }, 'customer display port problem'));
+    const display = new CustomerDisplay(port);
+    const off = till.onCalculated((tillId, res) => {
+      if (tillId !== cfg.tillId) return;
+      display
+        .showReceipt({ toPay: res.totals.toPay, discount: res.totals.discount, accruedPoints: res.totals.accruedPoints })
+        .catch((err) => log.warn({ err: (err as Error).message }, 'customer display write failed'));
+    });
+    closers.push(off, () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
+  }
+
+  const open: Extras['open'] = [
+    async (app) => cashierPage(app, { tillId: cfg.tillId }),
+    async (app) => scanEvents(app, { hub, auth: bearerTokenAuth(cfg.http.tokens), classify }),
+  ];
+  if (cfg.evotor) {
+    const token = cfg.evotor.token;
+    open.push(async (app) => app.register(evotorBridge, { till, tillId: cfg.tillId, token }));
+  }
+  return {
+    open,
+    async close() {
+      for (const c of closers) await c();
+    },
+  };
+}
+
+function openSerial(path: string, baudRate: number): Promise<SerialPort> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(err) : resolve(port)));
+  });
+}
