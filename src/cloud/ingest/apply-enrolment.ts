@@ -27,7 +27,7 @@ export async function applyEnrolment(
   if (program && bonus !== 0) diff.compare('totals.accruedPoints', bonus, program.enrollment.bonusPoints);
 
   // checkTx guarantees an enrolment names a card, phone or id, so a customer always results.
-  const resolved = (await resolveCustomer(q, tx.customer, ctx.now))!;
+  const resolved = (await resolveCustomer(q, tx.customer, ctx.now, new Date(tx.at)))!;
   const customer = resolved.row;
   if (bonus > 0 && customer.enrolment_bonus_tx !== null) {
     diff.note(`the enrolment bonus was already granted by ${customer.enrolment_bonus_tx}; not granted again`);

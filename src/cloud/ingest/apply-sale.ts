@@ -29,7 +29,7 @@ export async function applySale(
   const at = new Date(tx.at);
   const year = Number(localDate(at, tx.timezone ?? ctx.timezone).slice(0, 4));
 
-  const resolved = await resolveCustomer(q, tx.customer, ctx.now);
+  const resolved = await resolveCustomer(q, tx.customer, ctx.now, new Date(tx.at));
   const customerId = resolved?.row.id ?? null;
 
   if (program) {

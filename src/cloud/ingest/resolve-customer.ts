@@ -13,6 +13,8 @@ export async function resolveCustomer(
   q: Queryable,
   who: TxCustomer,
   now: Date,
+  /** When a customer created here joined: the time of the Tx that named them. */
+  memberSince: Date,
 ): Promise<ResolvedCustomer | null> {
   if (!who.id && !who.card && !who.phone) return null;
   const found = await findCustomer(q, who, true);
@@ -27,7 +29,7 @@ export async function resolveCustomer(
   if (who.id) data.id = who.id;
   // findCustomer above already looked the phone up, so it is free here.
   if (who.phone) data.phone = who.phone;
-  const row = await createCustomer(q, data, now);
+  const row = await createCustomer(q, data, now, memberSince);
   return { row, created: true };
 }
 

@@ -72,10 +72,16 @@ export interface NewCustomer {
   cards?: string[];
 }
 
-export async function createCustomer(q: Queryable, c: NewCustomer, now: Date): Promise<CustomerRow> {
+/** `memberSince` is when they joined: the sale that created them, which may predate its arrival. */
+export async function createCustomer(
+  q: Queryable,
+  c: NewCustomer,
+  now: Date,
+  memberSince: Date = now,
+): Promise<CustomerRow> {
   const rows = await q.query<CustomerRow>(
     `INSERT INTO customers AS c (id, name, phone, birthday, offline_allowance, created_at, updated_at, change_seq)
-     VALUES ($1, $2, $3, $4, $5, $6, $6, nextval('customer_change_seq'))
+     VALUES ($1, $2, $3, $4, $5, $7, $6, nextval('customer_change_seq'))
      RETURNING ${COLUMNS}`,
     [
       c.id ?? `c-${randomUUID()}`,
@@ -84,6 +90,7 @@ export async function createCustomer(q: Queryable, c: NewCustomer, now: Date): P
       c.birthday ?? null,
       c.offlineAllowance ?? null,
       now,
+      memberSince,
     ],
   );
   const row = rows[0]!;
