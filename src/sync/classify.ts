@@ -51,7 +51,11 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** Classifies an HTTP answer the caller did not expect. */
-export function classifyStatus(status: number, headers?: Record<string, unknown>, body?: unknown): Classification {
+export function classifyStatus(
+  status: number,
+  headers?: Record<string, unknown>,
+  body?: unknown,
+): Classification {
   const code = errorCodeOf(body);
   const reason = `the cloud answered HTTP ${status}${code ? ` ${code}` : ''}`;
   if (isRetryableStatus(status)) {

@@ -86,7 +86,8 @@ export class CloudHttp {
     }
     const headers = plainHeaders(response.headers);
     const status = response.status;
-    const answered = (status >= 200 && status < 300) || status === 304 || (opts.expect ?? []).includes(status);
+    const answered =
+      (status >= 200 && status < 300) || status === 304 || (opts.expect ?? []).includes(status);
     if (!answered) {
       const classification = classifyStatus(status, headers, response.data);
       this.report({ ok: false, classification });

@@ -128,7 +128,15 @@ export class OutboxDrain {
   }
 
   private async loop(): Promise<DrainReport> {
-    const total: DrainReport = { batches: 0, sent: 0, accepted: 0, duplicate: 0, retry: 0, rejected: 0, remaining: 0 };
+    const total: DrainReport = {
+      batches: 0,
+      sent: 0,
+      accepted: 0,
+      duplicate: 0,
+      retry: 0,
+      rejected: 0,
+      remaining: 0,
+    };
     do {
       this.again = false;
       const error = await this.drainAll(total);
@@ -293,7 +301,8 @@ export class OutboxDrain {
     for (const [id, balance] of latest) {
       const cached = this.o.cache.byId(id);
       if (!cached) continue; // not cached yet: the next customers pull brings it whole
-      if (cached.balance.available === balance.available && cached.balance.pending === balance.pending) continue;
+      if (cached.balance.available === balance.available && cached.balance.pending === balance.pending)
+        continue;
       changes.push({ ...cached, balance: { ...balance } });
     }
     if (changes.length > 0) await this.o.cache.apply(changes);

@@ -38,7 +38,9 @@ export interface CustomersPullReport {
   truncated: boolean;
 }
 
-export type ProgramPullReport = { changed: false } | { changed: true; version: string; etag: string | undefined };
+export type ProgramPullReport =
+  | { changed: false }
+  | { changed: true; version: string; etag: string | undefined };
 
 export class Pulls {
   private readonly now: () => Date;
@@ -84,7 +86,8 @@ export class Pulls {
       // A cloud that says "more" without moving the cursor would loop here for ever.
       const stuck = page.more && page.cursor === report.cursor;
       report.cursor = page.cursor;
-      if (stuck) throw new CloudProtocolError('the cloud says more customers follow but did not move the cursor');
+      if (stuck)
+        throw new CloudProtocolError('the cloud says more customers follow but did not move the cursor');
       if (!page.more || signal?.aborted) break;
     }
     return report;

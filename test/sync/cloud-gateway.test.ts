@@ -59,7 +59,10 @@ describe('HttpCloudGateway holds', () => {
   const hold = { holdId: 'h-1', customerId: 'c-1', points: 100, receiptId: 'r-1', ttlSec: 900 };
 
   it('places a hold', async () => {
-    await expect(gateway.createHold(hold)).resolves.toEqual({ holdId: 'h-1', expiresAt: '2030-01-01T00:00:00Z' });
+    await expect(gateway.createHold(hold)).resolves.toEqual({
+      holdId: 'h-1',
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
     expect(cloud.callsTo('holds')[0]!.body).toEqual(hold);
   });
 

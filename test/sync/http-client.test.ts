@@ -23,7 +23,12 @@ afterEach(async () => {
   await cloud.close();
 });
 
-const heartbeat = { method: 'POST' as const, path: `/v1/agents/${AGENT_ID}/heartbeat`, body: {}, deadlineMs: 2000 };
+const heartbeat = {
+  method: 'POST' as const,
+  path: `/v1/agents/${AGENT_ID}/heartbeat`,
+  body: {},
+  deadlineMs: 2000,
+};
 
 describe('CloudHttp', () => {
   it('sends the store key as a Bearer token and returns the answer', async () => {
@@ -67,7 +72,13 @@ describe('CloudHttp', () => {
   });
 
   it('answers an expected non-2xx status instead of failing', async () => {
-    const res = await client().call({ method: 'POST', path: '/v1/identify', body: { card: '1' }, deadlineMs: 2000, expect: [404] });
+    const res = await client().call({
+      method: 'POST',
+      path: '/v1/identify',
+      body: { card: '1' },
+      deadlineMs: 2000,
+      expect: [404],
+    });
     expect(res.status).toBe(404);
     expect(outcomes).toEqual([{ ok: true }]);
   });

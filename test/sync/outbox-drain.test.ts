@@ -5,7 +5,7 @@ import { type BatchReport, OutboxDrain, type OutboxDrainOptions } from '../../sr
 import { AGENT_ID, FakeCloud, KEY } from './fakes/fake-cloud.js';
 import { MemoryCache } from './fakes/memory-cache.js';
 import { MemoryJournal } from './fakes/memory-journal.js';
-import { MemoryState, emptySyncState } from './fakes/memory-state.js';
+import { emptySyncState, MemoryState } from './fakes/memory-state.js';
 import { sampleSale } from './fakes/sample-tx.js';
 
 let cloud: FakeCloud;
@@ -52,7 +52,9 @@ describe('OutboxDrain: batches', () => {
     const txs = await appendSales(1200);
     const report = await makeDrain().drain();
     const calls = cloud.callsTo('transactions');
-    expect(calls.map((c) => (c.body as { transactions: unknown[] }).transactions.length)).toEqual([500, 500, 200]);
+    expect(calls.map((c) => (c.body as { transactions: unknown[] }).transactions.length)).toEqual([
+      500, 500, 200,
+    ]);
     expect(cloud.applied.map((t) => t.seq)).toEqual(txs.map((t) => t.seq));
     expect(report).toMatchObject({ batches: 3, sent: 1200, accepted: 1200, remaining: 0 });
     expect(journal.stats(Date.now()).pending).toBe(0);
@@ -62,9 +64,9 @@ describe('OutboxDrain: batches', () => {
   it('never sends more than the batch size even when configured above 500', async () => {
     await appendSales(600);
     await makeDrain({ batchSize: 10_000 }).drain();
-    expect(cloud.callsTo('transactions').map((c) => (c.body as { transactions: unknown[] }).transactions.length)).toEqual([
-      500, 100,
-    ]);
+    expect(
+      cloud.callsTo('transactions').map((c) => (c.body as { transactions: unknown[] }).transactions.length),
+    ).toEqual([500, 100]);
   });
 
   it('does nothing when the queue is empty', async () => {
@@ -226,7 +228,9 @@ describe('OutboxDrain: whole-batch failures', () => {
   it('a Retry-After longer than it may wait ends the drain and pauses later ones', async () => {
     await appendSales(1);
     cloud.script('transactions', (_req, reply) => reply.status(503).header('retry-after', '3600').send({}));
-    const drain = makeDrain({ retry: { retries: 5, minTimeoutMs: 10, maxTimeoutMs: 50, maxRetryAfterMs: 1000 } });
+    const drain = makeDrain({
+      retry: { retries: 5, minTimeoutMs: 10, maxTimeoutMs: 50, maxRetryAfterMs: 1000 },
+    });
     const first = await drain.drain();
     expect(first.error).toContain('503');
     expect(cloud.callsTo('transactions')).toHaveLength(1);
@@ -305,7 +309,9 @@ describe('OutboxDrain: one at a time', () => {
     expect(cloud.callsTo('transactions')).toHaveLength(0);
 
     cloud.script('transactions', (_req, reply) => reply.status(429).header('retry-after', '30').send({}));
-    const slow = makeDrain({ retry: { retries: 5, minTimeoutMs: 10, maxTimeoutMs: 50, maxRetryAfterMs: 60_000 } });
+    const slow = makeDrain({
+      retry: { retries: 5, minTimeoutMs: 10, maxTimeoutMs: 50, maxRetryAfterMs: 60_000 },
+    });
     const running = slow.drain();
     await new Promise((r) => setTimeout(r, 150));
     const started = Date.now();

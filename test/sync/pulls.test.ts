@@ -10,10 +10,12 @@ import { Pulls, type PullsOptions } from '../../src/sync/pulls.js';
 import { AGENT_ID, FakeCloud, KEY } from './fakes/fake-cloud.js';
 import { MemoryCache } from './fakes/memory-cache.js';
 import { MemoryJournal } from './fakes/memory-journal.js';
-import { MemoryState, emptySyncState } from './fakes/memory-state.js';
+import { emptySyncState, MemoryState } from './fakes/memory-state.js';
 import { sampleSale } from './fakes/sample-tx.js';
 
-const exampleProgram = JSON.parse(readFileSync(new URL('../../config/program.example.json', import.meta.url), 'utf8'));
+const exampleProgram = JSON.parse(
+  readFileSync(new URL('../../config/program.example.json', import.meta.url), 'utf8'),
+);
 
 let cloud: FakeCloud;
 let cache: MemoryCache;

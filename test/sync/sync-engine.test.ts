@@ -6,10 +6,12 @@ import { SyncEngine, type SyncEngineOptions, type SyncStatus } from '../../src/s
 import { AGENT_ID, FakeCloud, KEY } from './fakes/fake-cloud.js';
 import { MemoryCache } from './fakes/memory-cache.js';
 import { MemoryJournal } from './fakes/memory-journal.js';
-import { MemoryState, emptySyncState } from './fakes/memory-state.js';
+import { emptySyncState, MemoryState } from './fakes/memory-state.js';
 import { sampleSale } from './fakes/sample-tx.js';
 
-const exampleProgram = JSON.parse(readFileSync(new URL('../../config/program.example.json', import.meta.url), 'utf8'));
+const exampleProgram = JSON.parse(
+  readFileSync(new URL('../../config/program.example.json', import.meta.url), 'utf8'),
+);
 
 let cloud: FakeCloud;
 let journal: MemoryJournal;
@@ -18,7 +20,10 @@ let state: MemoryState<SyncState>;
 let engines: SyncEngine[];
 let programs: Program[];
 
-function engine(overrides: Partial<SyncEngineOptions> = {}, cloudOverrides: Record<string, unknown> = {}): SyncEngine {
+function engine(
+  overrides: Partial<SyncEngineOptions> = {},
+  cloudOverrides: Record<string, unknown> = {},
+): SyncEngine {
   const e = new SyncEngine({
     cloud: {
       url: cloud.url,
@@ -172,7 +177,10 @@ describe('SyncEngine schedules', () => {
     expect(cloud.callsTo('transactions').length).toBeGreaterThanOrEqual(1);
     expect(cloud.callsTo('program').length).toBeGreaterThanOrEqual(1);
     expect(cloud.callsTo('heartbeat').length).toBeGreaterThanOrEqual(1);
-    expect(cloud.callsTo('heartbeat')[0]!.body).toMatchObject({ version: '9.9.9', register: { state: 'ready' } });
+    expect(cloud.callsTo('heartbeat')[0]!.body).toMatchObject({
+      version: '9.9.9',
+      register: { state: 'ready' },
+    });
     expect(journal.stats(Date.now()).pending).toBe(0);
     await e.stop();
     const calls = cloud.calls.length;

@@ -7,7 +7,17 @@ import type { CachedCustomer, Tx, TxResult, TxStatus } from '../../../src/protoc
 export const AGENT_ID = 'store-1-till-1';
 export const KEY = 'store-key';
 
-export type Route = 'transactions' | 'customers' | 'program' | 'heartbeat' | 'identify' | 'holds' | 'codes' | 'verify' | 'coupons' | 'releaseHold';
+export type Route =
+  | 'transactions'
+  | 'customers'
+  | 'program'
+  | 'heartbeat'
+  | 'identify'
+  | 'holds'
+  | 'codes'
+  | 'verify'
+  | 'coupons'
+  | 'releaseHold';
 
 /** Returns undefined to let the default behaviour answer. */
 export type Script = (req: FastifyRequest, reply: FastifyReply, call: number) => unknown;
@@ -41,9 +51,11 @@ export class FakeCloud {
   constructor() {
     this.app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 50 * 1024 * 1024 });
     this.app.addHook('onRequest', async (req, reply) => {
-      if (req.headers.authorization !== `Bearer ${KEY}`) return reply.status(401).send({ code: 'UNAUTHORIZED' });
+      if (req.headers.authorization !== `Bearer ${KEY}`)
+        return reply.status(401).send({ code: 'UNAUTHORIZED' });
     });
-    const route = (name: Route, run: (req: FastifyRequest, reply: FastifyReply) => unknown) =>
+    const route =
+      (name: Route, run: (req: FastifyRequest, reply: FastifyReply) => unknown) =>
       async (req: FastifyRequest, reply: FastifyReply) => {
         const n = this.calls.filter((c) => c.route === name).length;
         this.calls.push({
@@ -61,8 +73,14 @@ export class FakeCloud {
         return run(req, reply);
       };
     const base = `/v1/agents/${AGENT_ID}`;
-    this.app.post(`${base}/transactions`, route('transactions', (req) => this.ingest(req.body)));
-    this.app.get(`${base}/customers`, route('customers', (req) => this.page(req.query as Record<string, string>)));
+    this.app.post(
+      `${base}/transactions`,
+      route('transactions', (req) => this.ingest(req.body)),
+    );
+    this.app.get(
+      `${base}/customers`,
+      route('customers', (req) => this.page(req.query as Record<string, string>)),
+    );
     this.app.get(
       `${base}/program`,
       route('program', (req, reply) => {
@@ -70,16 +88,37 @@ export class FakeCloud {
         return reply.header('etag', this.programEtag).send(this.program);
       }),
     );
-    this.app.post(`${base}/heartbeat`, route('heartbeat', () => ({ ok: true })));
-    this.app.post('/v1/identify', route('identify', (_req, reply) => reply.status(404).send({ code: 'NOT_FOUND' })));
+    this.app.post(
+      `${base}/heartbeat`,
+      route('heartbeat', () => ({ ok: true })),
+    );
+    this.app.post(
+      '/v1/identify',
+      route('identify', (_req, reply) => reply.status(404).send({ code: 'NOT_FOUND' })),
+    );
     this.app.post(
       '/v1/holds',
-      route('holds', (req) => ({ holdId: (req.body as { holdId: string }).holdId, expiresAt: '2030-01-01T00:00:00Z' })),
+      route('holds', (req) => ({
+        holdId: (req.body as { holdId: string }).holdId,
+        expiresAt: '2030-01-01T00:00:00Z',
+      })),
     );
-    this.app.delete('/v1/holds/:holdId', route('releaseHold', () => ({ ok: true })));
-    this.app.post('/v1/codes', route('codes', (_req, reply) => reply.status(202).send({ ok: true })));
-    this.app.post('/v1/codes/verify', route('verify', () => ({ ok: true })));
-    this.app.post('/v1/coupons/check', route('coupons', () => ({ coupons: [] })));
+    this.app.delete(
+      '/v1/holds/:holdId',
+      route('releaseHold', () => ({ ok: true })),
+    );
+    this.app.post(
+      '/v1/codes',
+      route('codes', (_req, reply) => reply.status(202).send({ ok: true })),
+    );
+    this.app.post(
+      '/v1/codes/verify',
+      route('verify', () => ({ ok: true })),
+    );
+    this.app.post(
+      '/v1/coupons/check',
+      route('coupons', () => ({ coupons: [] })),
+    );
   }
 
   static async start(): Promise<FakeCloud> {

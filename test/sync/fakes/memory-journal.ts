@@ -88,7 +88,8 @@ export class MemoryJournal implements Journal {
     const before = this.entries.length;
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i]!;
-      if (e.state === 'synced' && e.syncedAt && now - Date.parse(e.syncedAt) > retentionMs) this.entries.splice(i, 1);
+      if (e.state === 'synced' && e.syncedAt && now - Date.parse(e.syncedAt) > retentionMs)
+        this.entries.splice(i, 1);
     }
     return before - this.entries.length;
   }

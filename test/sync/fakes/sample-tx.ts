@@ -29,7 +29,14 @@ export function sampleSale(overrides: Partial<Omit<Tx, 'seq'>> = {}): Omit<Tx, '
         accruedPoints: 2,
       },
     ],
-    totals: { amount: 8990, discount: 0, redeemedPoints: 0, redeemedAmount: 0, toPay: 8990, accruedPoints: 2 },
+    totals: {
+      amount: 8990,
+      discount: 0,
+      redeemedPoints: 0,
+      redeemedAmount: 0,
+      toPay: 8990,
+      accruedPoints: 2,
+    },
     ...overrides,
   };
 }
