@@ -14,6 +14,8 @@ export interface MemoryPairOptions {
 class MemoryEnd implements ByteLink {
   peer!: MemoryEnd;
   started = false;
+  /** Whether listeners were told the link is up (so up is announced once per connection). */
+  private announced = false;
   readonly wire: WireDirection;
   private readonly data = new Listeners<[Buffer]>();
   private readonly up = new Listeners<[]>();
@@ -33,13 +35,14 @@ class MemoryEnd implements ByteLink {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (this.pair.plugged) queueMicrotask(() => this.isUp && this.up.emit());
+    if (this.pair.plugged) queueMicrotask(() => this.announceUp());
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     const wasUp = this.isUp;
     this.started = false;
+    this.announced = false;
     this.wire.clear();
     if (wasUp) this.down.emit(new Error('link stopped'));
   }
@@ -68,11 +71,18 @@ class MemoryEnd implements ByteLink {
 
   cablePulled(): void {
     this.wire.clear();
+    this.announced = false;
     if (this.started) this.down.emit(Object.assign(new Error('device disconnected'), { disconnected: true }));
   }
 
   cableBack(): void {
-    if (this.started) this.up.emit();
+    this.announceUp();
+  }
+
+  private announceUp(): void {
+    if (!this.isUp || this.announced) return;
+    this.announced = true;
+    this.up.emit();
   }
 }
 
