@@ -139,7 +139,13 @@ export class OutboxDrain {
     };
     do {
       this.again = false;
-      const error = await this.drainAll(total);
+      let error: string | undefined;
+      try {
+        error = await this.drainAll(total);
+      } catch (err) {
+        // The journal or the state could not be written: stop here, the entries are still pending.
+        error = `the sync could not record its progress: ${(err as Error).message}`;
+      }
       if (error !== undefined) {
         total.error = error;
         break;

@@ -181,6 +181,18 @@ describe('OutboxDrain: per-transaction answers', () => {
   });
 });
 
+describe('OutboxDrain: local faults', () => {
+  it('resolves with the error when the journal cannot record, leaving entries pending', async () => {
+    await appendSales(2);
+    journal.recordResults = async () => {
+      throw new Error('ENOSPC');
+    };
+    const report = await makeDrain().drain();
+    expect(report.error).toContain('ENOSPC');
+    expect(journal.stats(Date.now()).pending).toBe(2);
+  });
+});
+
 describe('OutboxDrain: whole-batch failures', () => {
   it('5xx then success → delivered once', async () => {
     const txs = await appendSales(3);
