@@ -2,6 +2,7 @@
 // paths ("lines/0/qty must be > 0") and reported together.
 import { Issues, integerAt, isObject, quantityIssue, stringAt, stringListAt } from './checks.js';
 import { DomainError } from './errors.js';
+import { QTY_SCALE } from './money.js';
 import type { ReceiptLineInput } from './types.js';
 
 /** Returns clean copies of the lines; throws DomainError RECEIPT_INVALID listing every problem. */
@@ -42,7 +43,7 @@ export function validateReceiptLines(lines: unknown): ReceiptLineInput[] {
       line.minPrice = minPrice;
     }
     // A line amount beyond the exact integer range of a Number cannot be a real receipt.
-    if (!qtyProblem && Number.isSafeInteger(price) && !Number.isSafeInteger(price * line.qty * 1000)) {
+    if (!qtyProblem && Number.isSafeInteger(price) && !Number.isSafeInteger(price * Math.round(line.qty * QTY_SCALE))) {
       issues.add(`${path}/price`, 'times qty is too large');
     }
     out.push(line);

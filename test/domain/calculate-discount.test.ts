@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calculate } from '../../src/domain/index.js';
 import type { CouponState } from '../../src/domain/types.js';
-import { customer, input, line, program, SUNDAY_AT } from './fixtures.js';
+import { customer, input, line, program } from './fixtures.js';
 
 const FULL = program(); // with the MECHANICS promotions (yellow tags run in November 2026)
 

@@ -45,6 +45,12 @@ describe('receipt validation', () => {
     ]);
   });
 
+  it('refuses a line whose amount cannot be computed exactly', () => {
+    expect(detailsOf(() => validateReceiptLines([{ lineId: '1', sku: 'A', price: 9e15, qty: 2 }]))).toEqual([
+      'lines/0/price times qty is too large',
+    ]);
+  });
+
   it('accepts 3 decimals and keeps optional fields', () => {
     const [l] = validateReceiptLines([
       {
