@@ -43,7 +43,11 @@ export function validateReceiptLines(lines: unknown): ReceiptLineInput[] {
       line.minPrice = minPrice;
     }
     // A line amount beyond the exact integer range of a Number cannot be a real receipt.
-    if (!qtyProblem && Number.isSafeInteger(price) && !Number.isSafeInteger(price * Math.round(line.qty * QTY_SCALE))) {
+    if (
+      !qtyProblem &&
+      Number.isSafeInteger(price) &&
+      !Number.isSafeInteger(price * Math.round(line.qty * QTY_SCALE))
+    ) {
       issues.add(`${path}/price`, 'times qty is too large');
     }
     out.push(line);

@@ -315,7 +315,8 @@ describe('spread: invariants', () => {
           const parts = spread(amount, weights);
           const total = sum(weights);
           expect(sum(parts)).toBe(amount);
-          parts.forEach((p, i) => expect(Math.abs(p - (amount * weights[i]!) / total)).toBeLessThan(1));
+          for (const [i, p] of parts.entries())
+            expect(Math.abs(p - (amount * weights[i]!) / total)).toBeLessThan(1);
         },
       ),
       { numRuns: 300 },
@@ -335,7 +336,7 @@ describe('fiscalPositions: invariants', () => {
           expect(sum(positions.map((p) => p.amount))).toBe(paid);
           expect(sum(positions.map((p) => Math.round(p.qty * 1000)))).toBe(milli);
           if (milli % 1000 === 0) {
-            positions.forEach((p) => expect(p.amount).toBe(p.price * p.qty));
+            for (const p of positions) expect(p.amount).toBe(p.price * p.qty);
             if (positions.length === 2) expect(positions[1]!.price - positions[0]!.price).toBe(1);
           }
         },
