@@ -462,7 +462,10 @@ const HOTKEYS = {
     else input.focus();
   },
   F4: () => {
-    if (draft.mode !== 'lines') setMode('lines');
+    if (draft.mode !== 'lines') {
+      setMode('lines');
+      render();
+    }
     if (lineFormHasInput()) run(async () => addLineFromForm());
     else $('line-sku').focus();
   },
