@@ -28,7 +28,6 @@ export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInst
   const app = Fastify({
     ...(o.logger ? { loggerInstance: o.logger } : { logger: false }),
     bodyLimit: o.bodyLimit ?? 1_048_576,
-    disableRequestLogging: false,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
   installErrorHandler(app);
