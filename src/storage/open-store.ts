@@ -23,6 +23,8 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** Journal entries per segment file (default 256). */
   segmentSize?: number;
+  /** Journal segment size in bytes before a new one starts (default 64 KiB). */
+  segmentMaxBytes?: number;
   /** Where recoveries and damage are logged; pino on stderr by default. */
   logger?: StoreLogger;
 }
@@ -60,6 +62,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
       logger,
       readOnly,
       segmentSize: options.segmentSize,
+      segmentMaxBytes: options.segmentMaxBytes,
     });
     const openReceipts = await FileOpenReceipts.open(join(dir, OPEN_RECEIPTS_DIR), { logger, readOnly });
     const cache = await ShardedCustomerCache.open(join(dir, CACHE_DIR), { logger, readOnly });

@@ -87,6 +87,24 @@ describe('FileJournal: append', () => {
     expect(j.segmentCount()).toBe(3);
   });
 
+  it('also rolls over by size, so an append never rewrites more than about segmentMaxBytes', async () => {
+    const dir = await tempDir();
+    const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentMaxBytes: 2500 });
+    for (let i = 1; i <= 6; i++) await j.append(saleTx(i));
+    const names = segmentFiles(await listDir(dir));
+    expect(names.length).toBeGreaterThan(1);
+    for (const name of names) {
+      expect((await stat(join(dir, name))).size).toBeLessThan(2500 + 200);
+    }
+    // A transaction bigger than the limit still goes in, alone in its segment.
+    const big = await j.append(saleTx(7, { messages: ['x'.repeat(5000)] }));
+    expect(
+      (await segmentOnDisk(dir, segmentFiles(await listDir(dir)).at(-1)!)).entries.map((e) => e.tx.seq),
+    ).toEqual([big.seq]);
+    await j.close();
+    expect((await FileJournal.open(dir, { logger: new MemoryLogger() })).pending(10)).toHaveLength(7);
+  });
+
   it('appendMany writes all in one segment: the active one if they fit, else a new one (never split)', async () => {
     const dir = await tempDir();
     const j = await openJournal(dir, 4);

@@ -45,16 +45,25 @@ function isEntry(e: unknown): e is JournalEntry {
   );
 }
 
-const entryJson = new WeakMap<JournalEntry, string>();
+const entryJsonCache = new WeakMap<JournalEntry, string>();
+
+/** An entry's JSON, computed once per (immutable) entry object. */
+export function entryJson(entry: JournalEntry): string {
+  let json = entryJsonCache.get(entry);
+  if (json === undefined) {
+    json = JSON.stringify(entry);
+    entryJsonCache.set(entry, json);
+  }
+  return json;
+}
+
+/** About how many bytes the entries take in a segment file (UTF-16 length, a close proxy). */
+export function entriesJsonLength(entries: readonly JournalEntry[]): number {
+  let n = 0;
+  for (const e of entries) n += entryJson(e).length + 1;
+  return n;
+}
 
 export function serializeSegment(body: SegmentBody): string {
-  const parts = body.entries.map((e) => {
-    let json = entryJson.get(e);
-    if (json === undefined) {
-      json = JSON.stringify(e);
-      entryJson.set(e, json);
-    }
-    return json;
-  });
-  return `{"firstSeq":${body.firstSeq},"entries":[${parts.join(',')}]}`;
+  return `{"firstSeq":${body.firstSeq},"entries":[${body.entries.map(entryJson).join(',')}]}`;
 }
