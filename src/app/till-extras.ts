@@ -7,6 +7,8 @@ import { scanClassifier } from '../../drivers/scanner/classify.js';
 import { ScanHub } from '../../drivers/scanner/hub.js';
 import { bearerTokenAuth, scanEvents } from '../../drivers/scanner/scan-events.js';
 import { SerialScanner } from '../../drivers/scanner/scanner.js';
+import { serialPortOpener } from '../../drivers/serial/open-port.js';
+import { ReopeningPort } from '../../drivers/serial/reopening-port.js';
 import { cashierPage } from '../web/plugin.js';
 import type { Extras, ExtrasContext } from './agent-app.js';
 
@@ -17,7 +19,10 @@ export async function tillExtras({ cfg, till, program, log }: ExtrasContext): Pr
 
   if (cfg.scanner) {
     const { path, baudRate } = cfg.scanner;
-    const scanner = new SerialScanner({ open: () => openSerial(path, baudRate), classify });
+    const link = new ReopeningPort(serialPortOpener(path, baudRate), {
+      onError: (err) => log.warn({ err: err.message }, 'scanner port problem'),
+    });
+    const scanner = new SerialScanner({ link, classify });
     // Scans carry a card or phone: only their kind goes to the log.
     scanner.on('scan', (scan) => hub.publish(cfg.tillId, scan));
     scanner.on('unrecognized', (u) => log.info({ reason: u.reason }, 'scanned code is not a loyalty code'));
@@ -54,10 +59,4 @@ export async function tillExtras({ cfg, till, program, log }: ExtrasContext): Pr
       for (const c of closers) await c();
     },
   };
-}
-
-function openSerial(path: string, baudRate: number): Promise<SerialPort> {
-  return new Promise((resolve, reject) => {
-    const port = new SerialPort({ path, baudRate }, (err) => (err ? reject(err) : resolve(port)));
-  });
 }
