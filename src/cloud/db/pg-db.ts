@@ -10,18 +10,21 @@ const types = {
 };
 
 export async function openPostgres(url: string, opts: { schema?: string } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
+  const config: pg.PoolConfig = { connectionString: url, max: 10, types: types as pg.CustomTypesConfig };
   if (opts.schema) {
     const schema = quoteIdent(opts.schema);
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    pool.on('connect', (client) => {
-      client.query(`SET search_path TO ${schema}`).catch(() => {
-        // A failing SET surfaces on the connection's first real query.
-      });
-    });
+    // Set at connection start-up by the server, so no connection can ever run outside the schema.
+    config.options = `-c search_path=${schema}`;
   }
-  // Fail at start, not at the first receipt, when the server is unreachable.
-  await pool.query('SELECT 1');
+  const pool = new pg.Pool(config);
+  try {
+    if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
+    // Fail at start, not at the first receipt, when the server is unreachable.
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
   return new PgDb(pool);
 }
 
