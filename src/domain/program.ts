@@ -198,8 +198,9 @@ function parsePromotions(issues: Issues, json: Json): Promotion[] {
     switch (item['kind']) {
       case 'multiplier': {
         const factor = item['factor'];
-        if (typeof factor !== 'number' || !(factor > 0) || factor > MAX_FACTOR) {
-          issues.add(`${path}.factor`, `must be a number > 0 and ≤ ${MAX_FACTOR}`);
+        if (typeof factor !== 'number' || !(factor >= 1) || factor > MAX_FACTOR) {
+          // Below 1 a "multiplier" would cut points, which the best-of rule could never apply.
+          issues.add(`${path}.factor`, `must be a number ≥ 1 and ≤ ${MAX_FACTOR}`);
         } else if (scaledOrNull(factor, RATIO_SCALE) === null) {
           issues.add(`${path}.factor`, 'must have at most 4 decimals');
         }

@@ -117,7 +117,7 @@ describe('parseProgram', () => {
         'tiers[1].minSpend must be ≥ 0',
         'tiers[1].accrualPercent must have at most 4 decimals',
         'redemption.fiscalMode must be "discount" or "payment"',
-        'promotions[0].factor must be a number > 0 and ≤ 100',
+        'promotions[0].factor must be a number ≥ 1 and ≤ 100',
         'promotions[0].match.minQty must have at most 3 decimals',
         'promotions[1].id "p" duplicates promotions[0].id',
         'promotions[1].kind must be "multiplier", "bonus" or "discount"',
