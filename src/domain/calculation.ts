@@ -1,6 +1,6 @@
 // The receipt calculation, MECHANICS steps 1–8, as one pure function of its input. Each step
 // lives in its own module; this file only wires them in the normative order.
-import { accrualPercent, accrualWeights, basePoints } from './accrual.js';
+import { accrue } from './accrual.js';
 import { birthdayWindowContains } from './birthday.js';
 import { checkCalculationInput } from './calculation-input.js';
 import { planCoupons } from './coupons.js';
@@ -11,7 +11,7 @@ import { formatPercent, formatRub, lineAmount, lineFloor } from './money.js';
 import { promotionLines } from './promotions.js';
 import { validateReceiptLines } from './receipt.js';
 import { redeemablePoints } from './redemption.js';
-import { spread, spreadBig } from './spreading.js';
+import { spread } from './spreading.js';
 import { lineRules } from './tag-rules.js';
 import { nextTierProgress, tierOf } from './tier.js';
 import type {
@@ -153,58 +153,44 @@ export function calculate(input: CalculationInput): CalculationResult {
   // 4. Paid: the money the customer gives for the line (points are never money, in either fiscal mode).
   const paid = all.map((i) => net(i) - redeemed[i]!);
 
-  // 6. Accrual.
+  // 6. Accrual: a member, or a customer this receipt enrols, earns on the lines that may accrue.
   const accrualTier: Tier | null = memberTier ?? (enrolled ? program.tiers[0]! : null);
   const accrued = lines.map(() => 0);
   let accruedTotal: Points = 0;
   let enrollmentBonus: Points = 0;
   if (accrualTier && accruable.length > 0) {
-    const { percent, threshold } = accrualPercent(accrualTier, program.receiptThresholds, thresholdBase);
-    if (threshold) {
-      applied.push({
-        kind: 'threshold',
-        id: `threshold-${threshold.minAmount}`,
-        title: `Начисление ${formatPercent(percent)} за покупку от ${formatRub(threshold.minAmount)}`,
-      });
-    }
-    const factors = accruable.map(() => 1);
-    for (const promo of program.promotions) {
-      if (promo.kind !== 'multiplier') continue;
-      const hits = new Set(promotionLines(promo, lines, accruable, local));
-      let won = false;
-      accruable.forEach((i, k) => {
-        if (hits.has(i) && promo.factor > factors[k]!) {
-          factors[k] = promo.factor;
-          won = true;
-        }
-      });
-      if (won) applied.push({ kind: 'promotion', id: promo.id, title: promo.title ?? promo.id });
-    }
-    const bases = accruable.map((i) => (program.accrual.onRedeemedPart ? net(i) : paid[i]!));
-    const weights = accrualWeights(bases, factors);
-    accruedTotal = basePoints(weights, percent, pointValue);
-
-    for (const promo of program.promotions) {
-      if (promo.kind !== 'bonus' || promo.points === 0) continue;
-      if (promotionLines(promo, lines, accruable, local).length === 0) continue;
-      accruedTotal += promo.points;
-      applied.push({ kind: 'promotion', id: promo.id, title: promo.title ?? promo.id, points: promo.points });
-    }
-    if (birthdayNow && member?.birthdayBonusUsed !== true && program.birthday.bonusPoints > 0) {
-      accruedTotal += program.birthday.bonusPoints;
+    const birthdayBonus =
+      birthdayNow && member?.birthdayBonusUsed !== true ? program.birthday.bonusPoints : 0;
+    enrollmentBonus = enrolled ? program.enrollment.bonusPoints : 0;
+    const outcome = accrue({
+      program,
+      lines,
+      accruable,
+      local,
+      tier: accrualTier,
+      thresholdBase,
+      bases: accruable.map((i) => (program.accrual.onRedeemedPart ? net(i) : paid[i]!)),
+      amounts: accruable.map((i) => amounts[i]!),
+      extraPoints: birthdayBonus + enrollmentBonus,
+    });
+    accruedTotal = outcome.total;
+    outcome.perLine.forEach((points, k) => {
+      accrued[accruable[k]!] = points;
+    });
+    applied.push(...outcome.applied);
+    if (birthdayBonus > 0) {
+      // One birthday entry: the discount and the bonus together.
       const entry = applied.find((a) => a.kind === 'birthday');
-      if (entry) entry.points = program.birthday.bonusPoints;
+      if (entry) entry.points = birthdayBonus;
       else
         applied.push({
           kind: 'birthday',
           id: 'birthday',
           title: 'Бонус ко дню рождения',
-          points: program.birthday.bonusPoints,
+          points: birthdayBonus,
         });
     }
-    if (enrolled && program.enrollment.bonusPoints > 0) {
-      enrollmentBonus = program.enrollment.bonusPoints;
-      accruedTotal += enrollmentBonus;
+    if (enrollmentBonus > 0) {
       applied.push({
         kind: 'enrollment',
         id: 'enrollment',
@@ -212,15 +198,6 @@ export function calculate(input: CalculationInput): CalculationResult {
         points: enrollmentBonus,
       });
     }
-    spreadBig(
-      accruedTotal,
-      accrualSpreadKey(
-        weights,
-        accruable.map((i) => amounts[i]!),
-      ),
-    ).forEach((part, k) => {
-      accrued[accruable[k]!] = part;
-    });
   }
 
   // 7. Fiscal positions: the line price after discount, and after points unless they are a payment.
@@ -267,15 +244,4 @@ export function calculate(input: CalculationInput): CalculationResult {
     result.pointsPayment = { type: 'other', amount: redeemedPoints * pointValue };
   }
   return result;
-}
-
-/**
- * The key the earned points are stored on lines by: base_i × factor_i; when every line weighs 0
- * (all paid with points, or a zero percent with bonuses), the line amounts; failing that, the
- * first accrual line carries everything.
- */
-function accrualSpreadKey(weights: bigint[], amounts: Kopecks[]): bigint[] {
-  if (weights.some((w) => w > 0n)) return weights;
-  if (amounts.some((a) => a > 0)) return amounts.map((a) => BigInt(a));
-  return amounts.map((_, k) => (k === 0 ? 1n : 0n));
 }

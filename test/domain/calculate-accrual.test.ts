@@ -71,6 +71,19 @@ describe('multipliers', () => {
     const r = calculate(input({ program: FULL, customer: standard, at: MONDAY_1430, lines: [cleaning(5)] }));
     expect(r.totals.accruedPoints).toBe(6);
   });
+  it('takes the largest factor and lists only the promotion that set it', () => {
+    const p = program({
+      promotions: [
+        { id: 'x2', kind: 'multiplier', factor: 2, match: { categories: ['cleaning'] } },
+        { id: 'x3', kind: 'multiplier', factor: 3, match: { categories: ['cleaning'] } },
+        { id: 'x1.5', kind: 'multiplier', factor: 1.5, match: {} },
+      ],
+    });
+    const r = calculate(input({ program: p, customer: standard, lines: [cleaning(5)] }));
+    expect(r.totals.accruedPoints).toBe(9); // 10000 × 3 % × 3
+    expect(r.applied.filter((a) => a.kind === 'promotion').map((a) => a.id)).toEqual(['x3']);
+  });
+
   it('applies happy hours on weekdays only, in the store zone', () => {
     const lines = [line('1', 10000, 1)];
     expect(
