@@ -16,7 +16,11 @@ import {
 } from '../src/storage/customer-cache/sharded-customer-cache.js';
 import { DurableFileAdapter } from '../src/storage/file/durable-file-adapter.js';
 import { fsyncDir } from '../src/storage/file/fsync-dir.js';
-import { DEFAULT_SEGMENT_SIZE, FileJournal } from '../src/storage/journal/file-journal.js';
+import {
+  DEFAULT_SEGMENT_MAX_BYTES,
+  DEFAULT_SEGMENT_SIZE,
+  FileJournal,
+} from '../src/storage/journal/file-journal.js';
 import { type SegmentBody, segmentFileName, serializeSegment } from '../src/storage/journal/segment-file.js';
 import type { StoreLogger } from '../src/storage/logger.js';
 
@@ -56,13 +60,31 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<ob
 
 // ---------------------------------------------------------------- raw floor
 
-/** A ~1 KB durable write done by hand: the floor any durable store on this disk pays. */
+/** A ~1.6 KB durable write done by hand: the floor any durable store on this disk pays. */
 async function benchRawFsync(dir: string, samples: number, withRename: boolean): Promise<object> {
   await mkdir(dir, { recursive: true });
-  const target = join(dir, 'raw.json');
-  const bytes = Buffer.from(JSON.stringify(benchTx(1)));
+  const write = rawWriter(dir, withRename);
   const times: number[] = [];
   for (let i = 0; i < samples + 20; i++) {
+    const us = await write();
+    if (i >= 20) times.push(us);
+  }
+  return {
+    name: withRename ? 'raw write+fsync+rename+fsync(dir)' : 'raw write+fsync',
+    bytes: rawBytes().length,
+    ...latency(times),
+  };
+}
+
+function rawBytes(): Buffer {
+  return Buffer.from(JSON.stringify(benchTx(1)));
+}
+
+/** One raw durable write of a transaction-sized file; resolves to its duration in µs. */
+function rawWriter(dir: string, withRename: boolean): () => Promise<number> {
+  const target = join(dir, 'raw.json');
+  const bytes = rawBytes();
+  return async () => {
     const start = process.hrtime.bigint();
     const path = withRename ? `${target}.tmp` : target;
     const fh = await open(path, 'w');
@@ -73,46 +95,70 @@ async function benchRawFsync(dir: string, samples: number, withRename: boolean):
       await rename(path, target);
       await fsyncDir(dir);
     }
-    if (i >= 20) times.push(elapsedUs(start));
-  }
-  return {
-    name: withRename ? 'raw write+fsync+rename+fsync(dir)' : 'raw write+fsync',
-    bytes: bytes.length,
-    ...latency(times),
+    return elapsedUs(start);
   };
 }
 
 // ---------------------------------------------------------------- confirm path
 
+/**
+ * Appends one by one, each followed by a raw durable write of the same size as a transaction
+ * (interleaved, so a busy disk slows both alike), and reports both and their ratio.
+ */
 async function benchAppend(dir: string, backlog: number, samples: number): Promise<object> {
-  await mkdir(dir, { recursive: true });
-  await prefillJournal(dir, backlog);
+  await mkdir(join(dir, 'raw'), { recursive: true });
+  await prefillJournal(join(dir, 'journal'), backlog);
   const openStart = process.hrtime.bigint();
-  const journal = await FileJournal.open(dir, { logger: silent });
+  const journal = await FileJournal.open(join(dir, 'journal'), { logger: silent });
   const openMs = elapsedUs(openStart) / 1000;
-  const times: number[] = [];
+  const raw = rawWriter(join(dir, 'raw'), true);
+  const appendUs: number[] = [];
+  const rawUs: number[] = [];
   for (let i = 0; i < samples + 20; i++) {
     const tx = benchTx(backlog + i + 1);
     const start = process.hrtime.bigint();
     await journal.append(tx);
-    if (i >= 20) times.push(elapsedUs(start));
+    const us = elapsedUs(start);
+    const floor = await raw();
+    if (i >= 20) {
+      appendUs.push(us);
+      rawUs.push(floor);
+    }
   }
   const stats = journal.stats(Date.now());
+  const segments = journal.segmentCount();
   await journal.close();
+  const append = latency(appendUs);
+  const floor = latency(rawUs);
   return {
     name: `journal.append with ${backlog} queued`,
     queued: backlog,
     pendingAfter: stats.pending,
+    segments,
     journalOpenMs: round(openMs),
-    ...latency(times),
+    ...append,
+    rawP50Us: floor.p50Us,
+    rawP99Us: floor.p99Us,
+    rawMinUs: floor.minUs,
+    ratioP50: round(append.p50Us / floor.p50Us),
+    ratioP99: round(append.p99Us / floor.p99Us),
   };
 }
 
-/** Writes `count` pending entries as full sealed segments, in bulk (not through append). */
+/**
+ * Writes `count` pending entries as sealed segments, in bulk (not through append), laid out as the
+ * journal would: full by entry count or by size, whichever comes first.
+ */
 async function prefillJournal(dir: string, count: number): Promise<void> {
-  for (let first = 1; first <= count; first += DEFAULT_SEGMENT_SIZE) {
+  await mkdir(dir, { recursive: true });
+  const entryBytes = JSON.stringify({ tx: { ...benchTx(1), seq: 1 }, state: 'pending', attempts: 0 }).length;
+  const perSegment = Math.max(
+    1,
+    Math.min(DEFAULT_SEGMENT_SIZE, Math.floor(DEFAULT_SEGMENT_MAX_BYTES / entryBytes)),
+  );
+  for (let first = 1; first <= count; first += perSegment) {
     const entries: JournalEntry[] = [];
-    for (let seq = first; seq < Math.min(first + DEFAULT_SEGMENT_SIZE, count + 1); seq++) {
+    for (let seq = first; seq < Math.min(first + perSegment, count + 1); seq++) {
       entries.push({ tx: { ...benchTx(seq), seq }, state: 'pending', attempts: 0 });
     }
     const file = new DurableFileAdapter<SegmentBody>(join(dir, segmentFileName(first)), {
