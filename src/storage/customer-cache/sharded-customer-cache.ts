@@ -13,6 +13,8 @@ import { DurableFileAdapter } from '../file/durable-file-adapter.js';
 import type { StoreLogger } from '../logger.js';
 import { SHARD_COUNT, shardFileName, shardOf } from './shard-of.js';
 
+const LOAD_CONCURRENCY = 4;
+
 export interface ShardBody {
   /** The latest `updatedAt` of any change applied to this shard (deletions included). */
   updatedAt: string | null;
@@ -70,30 +72,39 @@ export class ShardedCustomerCache implements CustomerCache {
   static async open(dir: string, options: ShardedCustomerCacheOptions): Promise<ShardedCustomerCache> {
     if (!options.readOnly) await mkdir(dir, { recursive: true });
     let lost = 0;
-    const shards = await Promise.all(
-      Array.from({ length: SHARD_COUNT }, async (_, n): Promise<Shard> => {
-        const file = new DurableFileAdapter<ShardBody>(join(dir, shardFileName(n)), {
-          logger: options.logger,
-          readOnly: options.readOnly,
-          validate: isShardBody,
-        });
-        const db = new Low<ShardBody>(file, { updatedAt: null, customers: [] });
-        try {
-          await db.read();
-        } catch (e) {
-          if (!(e instanceof DamagedFileError)) throw e;
-          options.logger.error(
-            { file: file.path, problem: e.reason },
-            'customer cache shard damaged and no good backup copy: moved aside, starting it empty',
-          );
-          await file.quarantine();
-          lost++;
-        }
-        const byId = new Map<string, CachedCustomer>();
-        for (const c of db.data.customers) if (isCustomer(c)) byId.set(c.id, c);
-        return { db, file, byId };
-      }),
-    );
+    const loadShard = async (n: number): Promise<Shard> => {
+      const file = new DurableFileAdapter<ShardBody>(join(dir, shardFileName(n)), {
+        logger: options.logger,
+        readOnly: options.readOnly,
+        validate: isShardBody,
+      });
+      const db = new Low<ShardBody>(file, { updatedAt: null, customers: [] });
+      try {
+        await db.read();
+      } catch (e) {
+        if (!(e instanceof DamagedFileError)) throw e;
+        options.logger.error(
+          { file: file.path, problem: e.reason },
+          'customer cache shard damaged and no good backup copy: moved aside, starting it empty',
+        );
+        await file.quarantine();
+        lost++;
+      }
+      const byId = new Map<string, CachedCustomer>();
+      for (const c of db.data.customers) if (isCustomer(c)) byId.set(c.id, c);
+      return { db, file, byId };
+    };
+    // A few shards in flight at a time: parsing is single-threaded anyway, and holding every raw
+    // file at once would only raise the peak memory at startup.
+    const shards: Shard[] = new Array(SHARD_COUNT);
+    let next = 0;
+    const worker = async () => {
+      while (next < SHARD_COUNT) {
+        const n = next++;
+        shards[n] = await loadShard(n);
+      }
+    };
+    await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
     return new ShardedCustomerCache(shards, options.readOnly === true, lost);
   }
 
