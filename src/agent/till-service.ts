@@ -271,8 +271,8 @@ export class TillService implements TillApi {
       redeemed: l.redeemed,
       accruedPoints: l.accruedPoints,
     }));
-    const result = computeReturn(sold, this.returnedSoFar(req.receiptId), req.lines);
     const program = this.o.program.current();
+    const result = computeReturn(sold, this.returnedSoFar(req.receiptId), req.lines, program.pointValue);
     const byId = new Map(sale.tx.lines.map((l) => [l.lineId, l]));
     const lines: TxLine[] = result.lines.map((r) => {
       const orig = byId.get(r.lineId)!;

@@ -234,8 +234,14 @@ export function calculate(input: CalculationInput): CalculationResult {
       enrollmentBonus,
       redeemedPoints,
       accruedPoints: accruedTotal,
-      balanceAfter: member ? member.balance.available - redeemedPoints : null,
-      nextTier: progress ? { tier: progress.tier, remaining: progress.remaining - toPay } : null,
+      // Points earned count in the balance when they are available at once (pendingDays 0).
+      balanceAfter: member
+        ? member.balance.available - redeemedPoints + (program.accrual.pendingDays === 0 ? accruedTotal : 0)
+        : null,
+      // The cloud's tier spend is amount − discount of each sale (docs/DECISIONS-cloud.md): the same here.
+      nextTier: progress
+        ? { tier: progress.tier, remaining: progress.remaining - (sum(amounts) - sum(discounts)) }
+        : null,
     }),
     enrolled,
     tier: resultTier,

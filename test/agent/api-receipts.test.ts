@@ -46,8 +46,10 @@ describe('calculate and confirm', () => {
     expect(b.customer).toMatchObject({ id: 'c-silver', displayName: 'Анна К.', cardLast4: SILVER.slice(-4) });
     expect(b.customer.tier.id).toBe('silver');
     expect(b.customer.nextTier).toEqual({ id: 'gold', name: 'Золото', remaining: 400000 });
-    // Progress counts this purchase: 400 000,00 − 73 271 paid = 3 267,29 ₽ (docs/DECISIONS-domain.md).
-    expect(b.messages).toContain('До уровня «Золото» осталось 3 267,29 ₽');
+    // Progress counts this purchase as the cloud counts spend: 4 000,00 ₽ − (1 075,75 − 43,04) = 2 967,29 ₽.
+    expect(b.messages).toContain('До уровня «Золото» осталось 2 967,29 ₽');
+    // 300 spent, 77 earned and available at once (pendingDays 0).
+    expect(b.messages).toContain('Баланс после покупки: 77 баллов');
   });
 
   it('confirms durably, answers the same 200 again, and queues one sale transaction', async () => {

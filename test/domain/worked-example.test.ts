@@ -65,9 +65,10 @@ describe('MECHANICS worked example', () => {
     expect(result.messages).toEqual([
       'Списано 300 баллов',
       'Начислено 77 баллов',
-      'Баланс после покупки: 0 баллов',
-      // periodSpend 600000 + toPay 73271 → 326729 left to gold's 1000000.
-      'До уровня «Золото» осталось 3 267,29 ₽',
+      // 300 − 300 + 77 earned (available at once: pendingDays 0).
+      'Баланс после покупки: 77 баллов',
+      // periodSpend 600000 + (107575 − 4304) → 296729 left to gold's 1000000.
+      'До уровня «Золото» осталось 2 967,29 ₽',
     ]);
   });
 });

@@ -26,13 +26,14 @@ export async function applyReturn(
 
   const diff = new DiffCollector(tx.programVersion);
   const earlier = await returnsOf(q, tx.receiptId);
+  const rules = (await ctx.programs.byVersion(q, sale.programVersion)) ?? ctx.programs.program;
   recomputeReturn(
     tx,
     sale.body,
     earlier.map((r) => r.body),
     diff,
+    rules.pointValue,
   );
-  const rules = (await ctx.programs.byVersion(q, sale.programVersion)) ?? ctx.programs.program;
   const customerId = sale.customerId;
 
   if (customerId) {

@@ -10,6 +10,7 @@ export function recomputeReturn(
   sale: Tx,
   earlierReturns: Tx[],
   diff: DiffCollector,
+  pointValue: number,
 ): ReturnResult | null {
   const sold: SoldLine[] = sale.lines.map((l) => ({
     lineId: l.lineId,
@@ -36,6 +37,7 @@ export function recomputeReturn(
       sold,
       returned,
       ret.lines.map((l) => ({ lineId: l.lineId, qty: l.qty })),
+      pointValue,
     );
   } catch (err) {
     diff.error = `the return does not fit its sale: ${(err as Error).message}`;
