@@ -1,5 +1,6 @@
 // The customer-facing 2×20 display: what to pay, the discount and the points earned.
 import type { Kopecks, Points } from '../../src/domain/types.js';
+import type { ByteLink } from '../serial/byte-link.js';
 import { clearCommand, DISPLAY_WIDTH, initCommand, lowerLineCommand, upperLineCommand } from './commands.js';
 
 /** The part of a serial port (or any Writable) the display needs. */
@@ -14,26 +15,59 @@ export interface ReceiptSummary {
 }
 
 export class CustomerDisplay {
+  /** What the customer should be seeing, so a replugged display can be put back in that state. */
+  private lines: { upper: string; lower: string } | null = null;
+
   constructor(private readonly port: DisplayPort) {}
+
+  /**
+   * A display on a self-reopening serial link (drivers/serial): after every (re)connect it is
+   * reset and shows the last lines again. Writes while the link is down reject, but the lines are
+   * still kept for the replug.
+   */
+  static overLink(link: ByteLink): CustomerDisplay {
+    const display = new CustomerDisplay({
+      write: (data, callback) => callback(link.write(data) ? null : new Error('the display port is down')),
+    });
+    link.onUp(() => {
+      display.resync().catch(() => {
+        // Lost again at once: the next onUp tries again.
+      });
+    });
+    return display;
+  }
 
   /** Resets the display and blanks it (call after opening or reopening the port). */
   init(): Promise<void> {
     return this.send(Buffer.concat([initCommand(), clearCommand()]));
   }
 
+  /** Reset, then the last lines shown (if any) — the device lost its state while unplugged. */
+  resync(): Promise<void> {
+    const frames = [initCommand(), clearCommand()];
+    if (this.lines) frames.push(this.linesFrame(this.lines.upper, this.lines.lower));
+    return this.send(Buffer.concat(frames));
+  }
+
   clear(): Promise<void> {
+    this.lines = null;
     return this.send(clearCommand());
   }
 
   /** Both lines, each padded or cut to 20 characters so the previous text never shows through. */
   show(upper: string, lower: string): Promise<void> {
-    return this.send(Buffer.concat([upperLineCommand(fitLine(upper)), lowerLineCommand(fitLine(lower))]));
+    this.lines = { upper, lower };
+    return this.send(this.linesFrame(upper, lower));
   }
 
   /** "К ОПЛАТЕ      732,71" over "СКИДКА 43,04    Б+77". */
   showReceipt(summary: ReceiptSummary): Promise<void> {
     const lines = formatReceiptLines(summary);
     return this.show(lines.upper, lines.lower);
+  }
+
+  private linesFrame(upper: string, lower: string): Buffer {
+    return Buffer.concat([upperLineCommand(fitLine(upper)), lowerLineCommand(fitLine(lower))]);
   }
 
   private send(frame: Buffer): Promise<void> {

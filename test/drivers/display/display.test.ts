@@ -13,6 +13,7 @@ import {
   formatReceiptLines,
   formatRubles,
 } from '../../../drivers/display/display.js';
+import { MemoryPair } from '../../../drivers/serial/memory-pair.js';
 
 const hex = (b: Buffer) => b.toString('hex').toUpperCase().match(/../g)?.join(' ') ?? '';
 
@@ -119,5 +120,44 @@ describe('receipt formatting', () => {
 
   it('refuses non-integer money (a float slipped in upstream)', () => {
     expect(() => formatReceiptLines({ toPay: 732.71, discount: 0, accruedPoints: 0 })).toThrow(/toPay/);
+  });
+});
+
+describe('CustomerDisplay over a reopening link', () => {
+  it('resets the display and restores the last lines after an unplug', async () => {
+    const pair = new MemoryPair();
+    const received: Buffer[] = [];
+    pair.device.onData((chunk) => received.push(chunk));
+    pair.device.start();
+    const display = CustomerDisplay.overLink(pair.host);
+    pair.host.start();
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    };
+    await settle();
+    expect(hex(Buffer.concat(received.splice(0)))).toBe('1B 40 0C');
+
+    await display.show('К ОПЛАТЕ', '100,00');
+    await settle();
+    const linesFrame = Buffer.concat(received.splice(0));
+    expect(linesFrame.subarray(0, 3)).toEqual(Buffer.from([0x1b, 0x51, 0x41]));
+
+    pair.unplug();
+    await expect(display.show('ИТОГО', '200,00')).rejects.toThrow('the display port is down');
+    pair.replug();
+    await settle();
+    const restored = Buffer.concat(received.splice(0));
+    // Reset + clear, then the lines asked for while it was unplugged.
+    expect(hex(restored)).toBe(
+      hex(
+        Buffer.concat([
+          Buffer.from([0x1b, 0x40, 0x0c]),
+          upperLineCommand(fitLine('ИТОГО')),
+          lowerLineCommand(fitLine('200,00')),
+        ]),
+      ),
+    );
+    await pair.host.stop();
+    await pair.device.stop();
   });
 });

@@ -3,7 +3,9 @@ import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Scan, scanClassifier } from '../../../drivers/scanner/classify.js';
 import { type ScannerState, SerialScanner, type UnrecognizedScan } from '../../../drivers/scanner/scanner.js';
+import { streamLink } from '../../../drivers/scanner/stream-link.js';
 import { VirtualScanner } from '../../../drivers/scanner/virtual.js';
+import { MemoryPair } from '../../../drivers/serial/memory-pair.js';
 
 /** Resolves with the next event of the given name (or rejects after a short while). */
 function next<T>(scanner: SerialScanner, event: 'scan' | 'unrecognized' | 'state', ms = 2000): Promise<T> {
@@ -58,19 +60,28 @@ describe('classifying scans', () => {
 });
 
 describe('SerialScanner', () => {
+  /** A scanner on the host end of an in-memory cable; the virtual device writes on the other end. */
+  function onCable(interByteTimeoutMs = 20) {
+    const pair = new MemoryPair();
+    pair.device.start();
+    const scanner = track(new SerialScanner({ link: pair.host, interByteTimeoutMs }));
+    const device = new VirtualScanner((bytes) => pair.device.write(bytes));
+    return { pair, scanner, device };
+  }
+
   it('emits a scan for each code the virtual scanner sends, whatever the terminator', async () => {
-    const { scanner: device, stream } = VirtualScanner.withStream();
-    const scanner = track(new SerialScanner({ open: () => stream, interByteTimeoutMs: 20 }));
+    const { scanner, device } = onCable();
     const scans: Scan[] = [];
     scanner.on('scan', (s) => scans.push(s));
-    await scanner.start();
-    expect(scanner.state).toBe('open');
+    const opened = next<ScannerState>(scanner, 'state');
+    scanner.start();
+    expect(await opened).toBe('opening');
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
 
     device.scan('2000000000015', { terminator: 'CR', chunkSize: 3 });
     device.scan(';2000000000015=2612101?', { terminator: 'CRLF' });
-    const last = next<Scan>(scanner, 'scan');
     device.scan('+7 912 345-67-89', { terminator: 'none' });
-    await last;
+    while (scans.length < 3) await new Promise((r) => setTimeout(r, 5));
     expect(scans.map((s) => [s.kind, s.value])).toEqual([
       ['card', '2000000000015'],
       ['card', '2000000000015'],
@@ -79,87 +90,85 @@ describe('SerialScanner', () => {
   });
 
   it('reports codes that are not loyalty codes, GS kept in raw', async () => {
-    const { scanner: device, stream } = VirtualScanner.withStream();
-    const scanner = track(new SerialScanner({ open: () => stream }));
-    await scanner.start();
+    const { scanner, device } = onCable();
+    scanner.start();
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
     const got = next<UnrecognizedScan>(scanner, 'unrecognized');
     device.scan('0104606203086627215!&VbN\x1d93dGVz');
     expect(await got).toEqual({ raw: '0104606203086627215!&VbN\x1d93dGVz', reason: 'NOT_A_LOYALTY_CODE' });
   });
 
   it('reports the domain error code when the classifier refuses a code', async () => {
-    const { scanner: device, stream } = VirtualScanner.withStream();
+    const pair = new MemoryPair();
+    pair.device.start();
     const refuse = () => {
       throw Object.assign(new Error('bad card'), { code: 'CARD_INVALID' });
     };
-    const scanner = track(new SerialScanner({ open: () => stream, classify: refuse }));
-    await scanner.start();
+    const scanner = track(new SerialScanner({ link: pair.host, classify: refuse }));
+    scanner.start();
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
     const got = next<UnrecognizedScan>(scanner, 'unrecognized');
-    device.scan('123');
+    new VirtualScanner((b) => pair.device.write(b)).scan('123');
     expect(await got).toEqual({ raw: '123', reason: 'CARD_INVALID' });
   });
 
-  it('reopens the port after an unplug and keeps scanning on the new stream', async () => {
+  it('survives an unplug: drops the half-received code, scans again after the replug', async () => {
+    const { pair, scanner, device } = onCable(10);
+    const seen: string[] = [];
+    const states: ScannerState[] = [];
+    scanner.on('scan', (s) => seen.push(s.raw));
+    scanner.on('unrecognized', (s) => seen.push(s.raw));
+    scanner.on('state', (s) => states.push(s));
+    scanner.start();
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
+
+    device.scan('200000', { terminator: 'none' });
+    pair.unplug();
+    expect(scanner.state).toBe('waiting');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(seen).toEqual([]);
+
+    pair.replug();
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
+    const got = next<Scan>(scanner, 'scan');
+    device.scan('2000000000015');
+    expect((await got).value).toBe('2000000000015');
+    expect(seen).toEqual(['2000000000015']);
+    expect(states).toEqual(['opening', 'open', 'waiting', 'open']);
+  });
+
+  it('reopens a stream port through the serial helper after it closes, retrying a missing device', async () => {
     const streams: PassThrough[] = [];
     let opens = 0;
-    const scanner = track(
-      new SerialScanner({
-        open: () => {
-          opens++;
-          // The first reopen attempt finds no device (still unplugged), the next one succeeds.
-          if (opens === 2) throw new Error('ENOENT /dev/serial/by-id/usb-scanner');
-          const s = new PassThrough();
-          streams.push(s);
-          return s;
-        },
-        reopen: { initialMs: 10, maxMs: 40 },
-      }),
+    const openErrors: string[] = [];
+    const link = streamLink(
+      () => {
+        opens++;
+        // The first reopen finds no device (still unplugged), the next one succeeds.
+        if (opens === 2) throw new Error('ENOENT /dev/serial/by-id/usb-scanner');
+        const s = new PassThrough();
+        streams.push(s);
+        return s;
+      },
+      { minMs: 5, maxMs: 20, onError: (e) => openErrors.push(e.message) },
     );
-    const states: ScannerState[] = [];
-    const faults: Error[] = [];
-    scanner.on('state', (s) => states.push(s));
-    scanner.on('fault', (e) => faults.push(e));
-    await scanner.start();
+    const scanner = track(new SerialScanner({ link }));
+    const faults: string[] = [];
+    scanner.on('fault', (e) => faults.push(e.message));
+    scanner.start();
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
 
-    const unplug = Object.assign(new Error('Port disconnected'), { disconnected: true });
-    streams[0]!.destroy(unplug);
-    while (streams.length < 2) await new Promise((r) => setTimeout(r, 5));
+    streams[0]!.destroy(Object.assign(new Error('Port disconnected'), { disconnected: true }));
     await new Promise((r) => setImmediate(r));
-    expect(scanner.state).toBe('open');
+    expect(scanner.state).toBe('waiting');
+    while (scanner.state !== 'open') await new Promise((r) => setTimeout(r, 2));
     expect(opens).toBe(3);
-    expect(faults.map((e) => e.message)).toEqual([
-      'Port disconnected',
-      'ENOENT /dev/serial/by-id/usb-scanner',
-    ]);
-    expect(states).toEqual(['opening', 'open', 'waiting', 'opening', 'waiting', 'opening', 'open']);
+    expect(faults).toEqual(['Port disconnected']);
+    expect(openErrors).toEqual(['Port disconnected', 'ENOENT /dev/serial/by-id/usb-scanner']);
 
     const got = next<Scan>(scanner, 'scan');
     new VirtualScanner((b) => streams[1]!.write(b)).scan('2000000000015');
     expect((await got).value).toBe('2000000000015');
-  });
-
-  it('drops a half-received code at unplug instead of emitting garbage', async () => {
-    const streams: PassThrough[] = [];
-    const scanner = track(
-      new SerialScanner({
-        open: () => {
-          const s = new PassThrough();
-          streams.push(s);
-          return s;
-        },
-        interByteTimeoutMs: 10,
-        reopen: { initialMs: 5 },
-      }),
-    );
-    const seen: string[] = [];
-    scanner.on('scan', (s) => seen.push(s.raw));
-    scanner.on('unrecognized', (s) => seen.push(s.raw));
-    await scanner.start();
-    streams[0]!.write(Buffer.from('200000'));
-    await new Promise((r) => setImmediate(r));
-    streams[0]!.destroy();
-    await new Promise((r) => setTimeout(r, 40));
-    expect(seen).toEqual([]);
   });
 
   it('stop closes the port and does not reopen it', async () => {
@@ -167,14 +176,17 @@ describe('SerialScanner', () => {
     const stream = new PassThrough();
     const scanner = track(
       new SerialScanner({
-        open: () => {
-          opens++;
-          return stream;
-        },
-        reopen: { initialMs: 5 },
+        link: streamLink(
+          () => {
+            opens++;
+            return stream;
+          },
+          { minMs: 5 },
+        ),
       }),
     );
-    await scanner.start();
+    scanner.start();
+    while (scanner.state !== 'open') await new Promise((r) => setImmediate(r));
     await scanner.stop();
     expect(stream.destroyed).toBe(true);
     await new Promise((r) => setTimeout(r, 30));
@@ -186,20 +198,20 @@ describe('SerialScanner', () => {
     const path = '/dev/serial/by-id/usb-virtual-scanner';
     SerialPortMock.binding.createPort(path, { echo: false, record: false });
     let opened: SerialPortMock | null = null;
-    const scanner = track(
-      new SerialScanner({
-        open: () =>
-          new Promise<Readable>((resolve, reject) => {
-            const port = new SerialPortMock({ path, baudRate: 9600 });
-            port.once('open', () => {
-              opened = port;
-              resolve(port);
-            });
-            port.once('error', reject);
-          }),
-      }),
+    const link = streamLink(
+      () =>
+        new Promise<Readable>((resolve, reject) => {
+          const port = new SerialPortMock({ path, baudRate: 9600 });
+          port.once('open', () => {
+            opened = port;
+            resolve(port);
+          });
+          port.once('error', reject);
+        }),
     );
-    await scanner.start();
+    const scanner = track(new SerialScanner({ link }));
+    scanner.start();
+    while (scanner.state !== 'open') await new Promise((r) => setTimeout(r, 2));
     const got = next<Scan>(scanner, 'scan');
     const device = new VirtualScanner((bytes) => opened!.port!.emitData(bytes));
     device.scan(';2000000000015?', { terminator: 'CRLF' });
