@@ -1,17 +1,22 @@
 // POST /v1/sales: the agent calculates, prints the fiscal receipt with the prices after discount and a
-// loyalty block, and confirms only after the register closed the receipt. A crash between printing
-// and confirming is settled at start from the register's last document: neither lost nor doubled.
+// loyalty block, and confirms only after the register closed the receipt. A print intent is written
+// before printing; whatever interrupts the print (crash, lost link, failed write) is settled from the
+// register's last document before the next sale and at start: neither lost nor doubled.
+
+import type { FiscalDocument, FiscalReceiptRequest, FiscalRegister } from '../../drivers/register/types.js';
+import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
 import { formatRub } from '../domain/index.js';
-import type { FiscalDocument, FiscalRegister, FiscalReceiptRequest } from '../../drivers/register/types.js';
-import { RegisterError } from '../../drivers/register/types.js';
 import type { StateStore } from './ports.js';
 import {
-  type CalculateRequest,
-  type CalculateResponse,
-  type Payment,
-  TillError,
-} from './till-api.js';
+  judgeInterruptedPrint,
+  type PrintIntent,
+  type PrintIntents,
+  type PrintReview,
+} from './register-sale-recovery.js';
+import { type CalculateRequest, type CalculateResponse, type Payment, TillError } from './till-api.js';
 import type { TillService } from './till-service.js';
+
+export type { PrintIntent, PrintIntents, PrintReview } from './register-sale-recovery.js';
 
 export interface SaleRequest extends CalculateRequest {
   payments: Payment[];
@@ -23,22 +28,21 @@ export interface SaleResponse extends CalculateResponse {
   fiscal: { fn: string; fd: string; fp: string; at: string };
 }
 
-/** A receipt being printed: written before the register is told to print. */
-export interface PrintIntent {
-  receiptId: string;
-  tillId: string;
-  startedAt: string;
-  /** The register's last fiscal document before printing ('' when none). */
-  fdBefore: string;
-  payments: Payment[];
+/** What settling interrupted prints did, by receipt id. */
+export interface Settlement {
+  confirmed: string[];
+  dropped: string[];
+  review: string[];
 }
 
-export interface PrintIntents {
-  printing: Record<string, PrintIntent>;
+/** The part of a pino logger the service uses. */
+export interface SaleLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 export class RegisterSaleService {
-  /** One receipt at a time goes to the register. */
+  /** One receipt at a time goes to the register; settling takes its turn in the same line. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -47,81 +51,182 @@ export class RegisterSaleService {
       register: FiscalRegister;
       intents: StateStore<PrintIntents>;
       now: () => Date;
+      log?: SaleLog;
     },
   ) {}
 
   sell(tillId: string, req: SaleRequest): Promise<SaleResponse> {
-    const run = this.queue.then(() => this.sellNow(tillId, req));
+    return this.inTurn(() => this.sellNow(tillId, req));
+  }
+
+  /**
+   * At start (and before every sale): each receipt whose printing began but whose confirm did not
+   * happen is confirmed with the register's document when that document proves it was printed,
+   * dropped when no document followed (it stays unconfirmed and expires), and otherwise left for a
+   * human. Throws (502) when the register cannot be asked; the intents then wait.
+   */
+  recover(): Promise<Settlement> {
+    return this.inTurn(() => this.settle());
+  }
+
+  /** Interrupted prints waiting for a human, by receipt id. */
+  reviews(): PrintReview[] {
+    return Object.values(this.o.intents.read().review ?? {});
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private async sellNow(tillId: string, req: SaleRequest): Promise<SaleResponse> {
+    await this.settle();
+    const review = this.o.intents.read().review?.[req.receiptId];
+    if (review) {
+      throw new TillError(
+        409,
+        'RECEIPT_NEEDS_REVIEW',
+        `Receipt ${req.receiptId} was interrupted while printing and needs a check by hand: ${review.reason}`,
+        { lastDocument: review.lastDocument },
+      );
+    }
     const done = await this.confirmedSale(req.receiptId);
     if (done) return done;
 
     const calc = await this.o.till.calculate(tillId, req);
-    const due = calc.totals.toPay + (calc.pointsPayment?.amount ?? 0);
     const paid = req.payments.reduce((s, p) => s + p.amount, 0);
-    // Points shown as a payment (fiscalMode "payment") are added by the agent, not by the till.
-    const payments: FiscalReceiptRequest['payments'] = req.payments.map((p) => ({ type: p.type, amount: p.amount }));
-    if (calc.pointsPayment) payments.push({ type: 'other', amount: calc.pointsPayment.amount });
     if (paid !== calc.totals.toPay) {
       throw new TillError(
         400,
         'PAYMENTS_MISMATCH',
         `payments sum to ${formatRub(paid)} but the receipt is ${formatRub(calc.totals.toPay)} to pay`,
-        { toPay: calc.totals.toPay, paid, due },
+        { toPay: calc.totals.toPay, paid },
       );
     }
     await this.o.till.precheckConfirm(tillId, req.receiptId, req.code);
 
+    const request = this.fiscalRequest(req, calc);
     const before = await this.lastDocumentOrThrow();
+    const intent: PrintIntent = {
+      receiptId: req.receiptId,
+      tillId,
+      startedAt: this.o.now().toISOString(),
+      fdBefore: before?.fd ?? '',
+      total: request.lines.reduce((s, l) => s + l.amount, 0),
+      payments: req.payments,
+      ...(req.code !== undefined && { code: req.code }),
+    };
     await this.o.intents.update((s) => {
-      s.printing[req.receiptId] = {
-        receiptId: req.receiptId,
-        tillId,
-        startedAt: this.o.now().toISOString(),
-        fdBefore: before?.fd ?? '',
-        payments: req.payments,
-      };
+      s.printing[req.receiptId] = intent;
     });
     let doc: FiscalDocument;
     try {
-      doc = await this.o.register.printReceipt(this.fiscalRequest(req, calc, payments));
+      doc = await this.o.register.printReceipt(request);
     } catch (err) {
-      // The register refused or failed: nothing was fiscalised, nothing is confirmed, no points move.
-      await this.dropIntent(req.receiptId);
-      throw registerFailure(err);
+      return this.afterPrintFailure(err, intent);
     }
-    const fiscal = { fn: doc.fn, fd: doc.fd, fp: doc.fp, at: doc.at };
-    await this.o.till.confirm(tillId, req.receiptId, { fiscal, payments: req.payments, code: req.code });
-    await this.dropIntent(req.receiptId);
-    return { ...calc, status: 'confirmed', fiscal };
+    return this.confirmPrinted(intent, doc, calc);
   }
 
   /**
-   * At start: a receipt whose printing began but whose confirm did not happen. If the register's last
-   * document is newer than the one recorded before printing, the receipt was printed: confirm it with
-   * that document. Otherwise it was not: the receipt stays unconfirmed and expires.
+   * The driver promises nothing fiscal is left open, but not that nothing was closed (a link lost
+   * after the close, an unreadable answer): ask the register before calling the sale failed.
    */
-  async recover(): Promise<{ confirmed: string[]; dropped: string[] }> {
-    const intents = Object.values(this.o.intents.read().printing);
-    const out = { confirmed: [] as string[], dropped: [] as string[] };
-    if (intents.length === 0) return out;
-    const last = await this.o.register.lastDocument();
-    for (const intent of intents) {
-      const printed = last && last.fd !== intent.fdBefore && intents.length === 1;
-      if (printed) {
-        await this.o.till.confirm(intent.tillId, intent.receiptId, {
-          fiscal: { fn: last.fn, fd: last.fd, fp: last.fp, at: last.at },
-          payments: intent.payments,
-        });
-        out.confirmed.push(intent.receiptId);
-      } else {
-        out.dropped.push(intent.receiptId);
-      }
+  private async afterPrintFailure(err: unknown, intent: PrintIntent): Promise<SaleResponse> {
+    const neverSent = err instanceof RegisterError && err.deviceCode === REGISTER_LOCAL_CODES.INVALID_REQUEST;
+    if (neverSent) {
       await this.dropIntent(intent.receiptId);
+      throw registerFailure(err);
+    }
+    // When the register cannot be asked now, the intent waits for the next sale or the next start.
+    await this.settle().catch(() => undefined);
+    const settled = await this.confirmedSale(intent.receiptId);
+    if (settled) return settled;
+    throw registerFailure(err);
+  }
+
+  private async confirmPrinted(
+    intent: PrintIntent,
+    doc: FiscalDocument,
+    calc: CalculateResponse,
+  ): Promise<SaleResponse> {
+    const fiscal = fiscalOf(doc);
+    try {
+      await this.o.till.confirm(intent.tillId, intent.receiptId, {
+        fiscal,
+        payments: intent.payments,
+        code: intent.code,
+      });
+    } catch (err) {
+      if (err instanceof TillError) {
+        // Fiscal but refused by the loyalty side (expired hold, cancelled meanwhile): a human decides.
+        const reason = `printed as fiscal document ${doc.fd} but the confirm was refused: ${err.code} ${err.message}`;
+        await this.toReview(intent, doc, reason);
+        throw new TillError(409, 'RECEIPT_NEEDS_REVIEW', `Receipt ${intent.receiptId} ${reason}`, { fiscal });
+      }
+      // A local fault (disk): the intent stays, so repeating the same sale confirms it without printing.
+      throw new TillError(
+        503,
+        'CONFIRM_PENDING',
+        `Receipt ${intent.receiptId} was printed as fiscal document ${doc.fd} but not recorded yet: send the same sale again`,
+        { fiscal, reason: (err as Error).message },
+      );
+    }
+    await this.dropIntent(intent.receiptId);
+    return { ...calc, status: 'confirmed', fiscal };
+  }
+
+  private async settle(): Promise<Settlement> {
+    const intents = Object.values(this.o.intents.read().printing);
+    const out: Settlement = { confirmed: [], dropped: [], review: [] };
+    if (intents.length === 0) return out;
+    const last = await this.lastDocumentOrThrow();
+    for (const intent of intents) {
+      if (this.o.till.fiscalOf(intent.receiptId)) {
+        // Confirmed before the crash, which came before the intent was dropped.
+        await this.dropIntent(intent.receiptId);
+        out.confirmed.push(intent.receiptId);
+        continue;
+      }
+      let verdict = judgeInterruptedPrint(intent, last);
+      if (verdict.kind === 'printed' && intents.length > 1) {
+        verdict = { kind: 'unclear', reason: `${intents.length} receipts were printing at once` };
+      }
+      if (verdict.kind === 'not-printed') {
+        await this.dropIntent(intent.receiptId);
+        out.dropped.push(intent.receiptId);
+        this.o.log?.warn(
+          { receiptId: intent.receiptId, reason: verdict.reason },
+          'interrupted print: not printed',
+        );
+      } else if (verdict.kind === 'unclear') {
+        await this.toReview(intent, last, verdict.reason);
+        out.review.push(intent.receiptId);
+      } else {
+        try {
+          await this.o.till.confirm(intent.tillId, intent.receiptId, {
+            fiscal: fiscalOf(verdict.document),
+            payments: intent.payments,
+            code: intent.code,
+          });
+        } catch (err) {
+          if (!(err instanceof TillError)) throw err; // a local fault: try again next time
+          await this.toReview(
+            intent,
+            verdict.document,
+            `printed but the confirm was refused: ${err.code} ${err.message}`,
+          );
+          out.review.push(intent.receiptId);
+          continue;
+        }
+        await this.dropIntent(intent.receiptId);
+        out.confirmed.push(intent.receiptId);
+        this.o.log?.warn(
+          { receiptId: intent.receiptId, fd: verdict.document.fd },
+          'interrupted print: confirmed from the register',
+        );
+      }
     }
     return out;
   }
@@ -131,7 +236,12 @@ export class RegisterSaleService {
       const view = await this.o.till.get(receiptId);
       if (view.status !== 'confirmed') return null;
       const fiscal = this.o.till.fiscalOf(receiptId);
-      if (!fiscal) throw new TillError(409, 'RECEIPT_CONFIRMED', `Receipt ${receiptId} was confirmed without the register`);
+      if (!fiscal)
+        throw new TillError(
+          409,
+          'RECEIPT_CONFIRMED',
+          `Receipt ${receiptId} was confirmed without the register`,
+        );
       const { synced: _synced, ...rest } = view;
       return { ...rest, fiscal };
     } catch (err) {
@@ -148,20 +258,46 @@ export class RegisterSaleService {
     }
   }
 
-  private fiscalRequest(req: SaleRequest, calc: CalculateResponse, payments: FiscalReceiptRequest['payments']) {
+  private fiscalRequest(req: SaleRequest, calc: CalculateResponse): FiscalReceiptRequest {
     const byId = new Map(req.lines.map((l) => [l.lineId, l]));
     const lines: FiscalReceiptRequest['lines'] = [];
     for (const line of calc.lines) {
       const name = byId.get(line.lineId)?.name ?? line.lineId;
-      for (const p of line.fiscalPositions) lines.push({ name, qty: p.qty, price: p.price, amount: p.amount });
+      for (const p of line.fiscalPositions)
+        lines.push({ name, qty: p.qty, price: p.price, amount: p.amount });
     }
-    const footer = [
-      ...(calc.totals.discount > 0 ? [`Скидка по карте: ${formatRub(calc.totals.discount)}`] : []),
-      ...calc.messages,
-    ];
-    const request: FiscalReceiptRequest = { receiptId: req.receiptId, kind: 'sale', lines, payments, footer };
+    // A zero payment is how some tills say "not used"; the register refuses zero payments.
+    const payments: FiscalReceiptRequest['payments'] = req.payments
+      .filter((p) => p.amount > 0)
+      .map((p) => ({ type: p.type, amount: p.amount }));
+    // Points shown as a payment (fiscalMode "payment") are added by the agent, not by the till.
+    if (calc.pointsPayment) payments.push({ type: 'other', amount: calc.pointsPayment.amount });
+    const request: FiscalReceiptRequest = {
+      receiptId: req.receiptId,
+      kind: 'sale',
+      lines,
+      payments,
+      footer: loyaltyFooter(calc),
+    };
     if (req.cashier) request.cashier = req.cashier;
     return request;
+  }
+
+  private async toReview(intent: PrintIntent, last: FiscalDocument | null, reason: string): Promise<void> {
+    await this.o.intents.update((s) => {
+      delete s.printing[intent.receiptId];
+      s.review ??= {};
+      s.review[intent.receiptId] = {
+        ...intent,
+        reason,
+        lastDocument: last,
+        since: this.o.now().toISOString(),
+      };
+    });
+    this.o.log?.error(
+      { receiptId: intent.receiptId, reason, lastFd: last?.fd ?? null, total: intent.total },
+      'interrupted print needs a check by hand: compare the register journal with the receipt',
+    );
   }
 
   private async dropIntent(receiptId: string): Promise<void> {
@@ -171,16 +307,45 @@ export class RegisterSaleService {
   }
 }
 
+/** The non-fiscal block printed inside the receipt: who, what the card gave, points and progress. */
+export function loyaltyFooter(calc: CalculateResponse): string[] {
+  const c = calc.customer;
+  if (!c && calc.messages.length === 0) return [];
+  const who = c ? [`Покупатель: ${c.displayName}${c.cardLast4 ? `, карта ****${c.cardLast4}` : ''}`] : [];
+  return [
+    'Программа лояльности',
+    ...who,
+    ...(calc.totals.discount > 0 ? [`Скидка по карте: ${formatRub(calc.totals.discount)}`] : []),
+    ...calc.messages,
+  ].map(forReceiptPaper);
+}
+
+/** Registers print in code page 866, which has no ₽, guillemets or long dashes: spell them plainly. */
+const PAPER_SPELLING: [RegExp, string][] = [
+  [/₽/g, 'руб.'],
+  [/[«»„“”]/g, '"'],
+  [/[−–—]/g, '-'],
+];
+
+export function forReceiptPaper(text: string): string {
+  return PAPER_SPELLING.reduce((t, [from, to]) => t.replace(from, to), text);
+}
+
+function fiscalOf(doc: FiscalDocument): SaleResponse['fiscal'] {
+  return { fn: doc.fn, fd: doc.fd, fp: doc.fp, at: doc.at };
+}
+
 function registerFailure(err: unknown): TillError {
+  if (err instanceof TillError) return err;
   if (err instanceof RegisterError) {
     return new TillError(502, 'REGISTER_ERROR', `Register error ${err.deviceCode}: ${err.message}`, {
       deviceCode: err.deviceCode,
       deviceText: err.message,
     });
   }
-  if (err instanceof TillError) return err;
-  return new TillError(502, 'REGISTER_ERROR', `Register unavailable: ${(err as Error).message}`, {
-    deviceCode: -1,
-    deviceText: (err as Error).message,
+  const text = err instanceof Error ? err.message : String(err);
+  return new TillError(502, 'REGISTER_ERROR', `Register unavailable: ${text}`, {
+    deviceCode: REGISTER_LOCAL_CODES.DISCONNECTED,
+    deviceText: text,
   });
 }

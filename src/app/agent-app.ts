@@ -128,10 +128,6 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       onJournalAppend: () => sync.kick(),
     });
 
-    // Housekeeping at start: receipts a crash left open, print intents a crash left unresolved.
-    const reaped = await reapReceipts({ openReceipts: store.openReceipts, journal: store.journal, till }, now().getTime());
-    if (reaped.cancelled + reaped.removed > 0) log.info(reaped, 'open receipts tidied at start');
-
     let registerError: RegisterState['lastError'];
     let saleService: RegisterSaleService | null = null;
     if (register) {
@@ -147,17 +143,28 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         logger: log,
         defaults: () => ({ printing: {} }),
       });
-      saleService = new RegisterSaleService({ till, register: reg, intents, now });
+      saleService = new RegisterSaleService({
+        till,
+        register: reg,
+        intents,
+        now,
+        log: log.child({ part: 'register-sale' }),
+      });
       const sale = saleService;
       await sale
         .recover()
         .then((r) => {
-          if (r.confirmed.length + r.dropped.length > 0) log.warn(r, 'receipts interrupted while printing: settled');
+          if (r.confirmed.length + r.dropped.length + r.review.length > 0) log.warn(r, 'receipts interrupted while printing: settled');
         })
         .catch((err) => log.error({ err: (err as Error).message }, 'cannot settle interrupted prints yet (register unavailable)'));
     } else {
       register = null;
     }
+
+    // Housekeeping at start, after the print intents were settled: a receipt the register printed
+    // while the agent was down must be confirmed, not expired first.
+    const reaped = await reapReceipts({ openReceipts: store.openReceipts, journal: store.journal, till }, now().getTime());
+    if (reaped.cancelled + reaped.removed > 0) log.info(reaped, 'open receipts tidied at start');
 
     const metrics = createMetrics({
       queue: () => store.journal.stats(now().getTime()),
@@ -178,7 +185,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
           storeId: cfg.storeId,
           tillId: cfg.tillId,
           register: {
-            driver: cfg.register.driver,
+            driver: register?.driver ?? cfg.register.driver,
             state: reg?.state ?? 'none',
             ...((reg?.lastError ?? registerError) && { lastError: reg?.lastError ?? registerError }),
           },

@@ -1,4 +1,6 @@
 // POST /v1/sales: the whole sale through the fiscal register (present only when a register driver is set).
+// 400 bad input or payments ≠ to pay, 403 code needed, 409 receipt state (confirmed elsewhere, needs a
+// check by hand), 502 the register refused or is unreachable, 503 printed but not recorded yet (repeat it).
 import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { RegisterSaleService } from '../../agent/register-sale.js';
@@ -12,7 +14,7 @@ export function salesRoutes(service: RegisterSaleService, onConfirmed?: () => vo
         schema: {
           tags: ['till'],
           body: S.SaleBody,
-          response: { 200: S.SaleReply, ...S.errors(400, 401, 403, 409, 502) },
+          response: { 200: S.SaleReply, ...S.errors(400, 401, 403, 404, 409, 502, 503) },
         },
       },
       async (req) => {

@@ -1,0 +1,75 @@
+// An in-process agent selling through the simulated register (a real AtolRegister speaking bytes to a
+// VirtualAtol), with the device at hand so tests can read its paper journal and inject faults.
+import path from 'node:path';
+import pino from 'pino';
+import { AtolRegister } from '../../drivers/atol/driver.js';
+import type { JournalEntry, JournalReceipt } from '../../drivers/atol/virtual/journal.js';
+import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
+import type { PrintIntents, SaleResponse } from '../../src/agent/register-sale.js';
+import type { Tx } from '../../src/protocol/sync.js';
+import { FileState } from '../../src/storage/index.js';
+import { FAST_TIMINGS, simulated } from '../drivers/atol/helpers.js';
+import { startTestAgent, type TestAgent } from '../helpers/agent-harness.js';
+import { AGENT_ID, type FakeCloud, KEY } from '../sync/fakes/fake-cloud.js';
+
+/** How the tests read any answer of the sale and status routes (assertions check what is there). */
+export interface Answer extends SaleResponse {
+  error: {
+    code: string;
+    message: string;
+    details: {
+      deviceCode: number;
+      deviceText: string;
+      toPay?: number;
+      paid?: number;
+      fiscal?: SaleResponse['fiscal'];
+    };
+  };
+  register: { driver: string; state: string; lastError?: { code: number; message: string } };
+}
+
+export interface RegisterAgent extends TestAgent {
+  sim: SimulatedRegister;
+  register: AtolRegister;
+}
+
+/**
+ * Starts an agent whose register talks to `sim`'s device. A new AtolRegister is made each time, so a
+ * second agent on the same dataDir and device is a restart after a crash.
+ */
+export async function startRegisterAgent(
+  o: { sim?: SimulatedRegister; dir?: string; cloud?: FakeCloud; ttlSec?: number } = {},
+): Promise<RegisterAgent> {
+  const sim = o.sim ?? simulated();
+  const register = new AtolRegister({ ...FAST_TIMINGS, driver: 'simulator', link: () => sim.cable.host });
+  const t = await startTestAgent(
+    {
+      register: { driver: 'simulator' },
+      ...(o.cloud && { cloud: { url: o.cloud.url, agentId: AGENT_ID, key: KEY } }),
+      ...(o.ttlSec && { receipts: { ttlSec: o.ttlSec } }),
+    },
+    { register, ...(o.dir && { dir: o.dir }) },
+  );
+  return { ...t, sim, register };
+}
+
+export function closedReceipts(journal: readonly JournalEntry[]): JournalReceipt[] {
+  return journal.filter((e): e is JournalReceipt => e.kind === 'receipt' && e.status === 'closed');
+}
+
+export function saleTxs(t: TestAgent, receiptId: string): Tx[] {
+  return t.agent.store.journal
+    .byReceipt(receiptId)
+    .filter((e) => e.tx.kind === 'sale')
+    .map((e) => e.tx);
+}
+
+/** The print intents file as the agent left it (read-only, through the store's own reader). */
+export async function printIntents(dir: string): Promise<PrintIntents> {
+  const state = await FileState.open<PrintIntents>(path.join(dir, 'print-intents.json'), {
+    logger: pino({ level: 'silent' }),
+    readOnly: true,
+    defaults: () => ({ printing: {} }),
+  });
+  return state.read();
+}
