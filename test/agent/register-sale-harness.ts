@@ -38,7 +38,7 @@ export interface RegisterAgent extends TestAgent {
  * second agent on the same dataDir and device is a restart after a crash.
  */
 export async function startRegisterAgent(
-  o: { sim?: SimulatedRegister; dir?: string; cloud?: FakeCloud; ttlSec?: number } = {},
+  o: { sim?: SimulatedRegister; dir?: string; cloud?: FakeCloud; ttlSec?: number; now?: () => Date } = {},
 ): Promise<RegisterAgent> {
   const sim = o.sim ?? simulated();
   const register = new AtolRegister({ ...FAST_TIMINGS, driver: 'simulator', link: () => sim.cable.host });
@@ -48,7 +48,7 @@ export async function startRegisterAgent(
       ...(o.cloud && { cloud: { url: o.cloud.url, agentId: AGENT_ID, key: KEY } }),
       ...(o.ttlSec && { receipts: { ttlSec: o.ttlSec } }),
     },
-    { register, ...(o.dir && { dir: o.dir }) },
+    { register, ...(o.dir && { dir: o.dir }), ...(o.now && { now: o.now }) },
   );
   return { ...t, sim, register };
 }
