@@ -38,7 +38,14 @@ export interface RegisterAgent extends TestAgent {
  * second agent on the same dataDir and device is a restart after a crash.
  */
 export async function startRegisterAgent(
-  o: { sim?: SimulatedRegister; dir?: string; cloud?: FakeCloud; ttlSec?: number; now?: () => Date } = {},
+  o: {
+    sim?: SimulatedRegister;
+    dir?: string;
+    cloud?: FakeCloud;
+    now?: () => Date;
+    /** More config keys (e.g. another program file). */
+    config?: Record<string, unknown>;
+  } = {},
 ): Promise<RegisterAgent> {
   const sim = o.sim ?? simulated();
   const register = new AtolRegister({ ...FAST_TIMINGS, driver: 'simulator', link: () => sim.cable.host });
@@ -46,7 +53,7 @@ export async function startRegisterAgent(
     {
       register: { driver: 'simulator' },
       ...(o.cloud && { cloud: { url: o.cloud.url, agentId: AGENT_ID, key: KEY } }),
-      ...(o.ttlSec && { receipts: { ttlSec: o.ttlSec } }),
+      ...o.config,
     },
     { register, ...(o.dir && { dir: o.dir }), ...(o.now && { now: o.now }) },
   );

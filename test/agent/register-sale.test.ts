@@ -1,7 +1,8 @@
 // POST /v1/sales in process: the agent calculates, prints through a real AtolRegister speaking bytes to
 // the virtual register, and confirms only after the register closed the receipt. The device's paper
 // journal is the witness of what was printed.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Command } from '../../drivers/atol/commands/codes.js';
@@ -379,6 +380,55 @@ describe('POST /v1/sales with the cloud: holds and phone codes', () => {
     expect(ok.body.customer!.phoneMasked).toBe('+7 912 ***-**-89');
     expect(closedReceipts(t.sim.device.journal)).toHaveLength(1);
     expect(saleTxs(t, 'r-phone')).toHaveLength(1);
+  });
+});
+
+describe('points shown as a payment (redemption.fiscalMode "payment")', () => {
+  let t: RegisterAgent | undefined;
+  let programDir = '';
+  afterAll(async () => {
+    await t?.close();
+    if (programDir) await rm(programDir, { recursive: true, force: true });
+  });
+
+  it('prints positions after the discount only and adds the points as an "other" payment', async () => {
+    const example = JSON.parse(await readFile(path.resolve('config/program.example.json'), 'utf8'));
+    example.redemption.fiscalMode = 'payment';
+    programDir = await mkdtemp(path.join(tmpdir(), 'la-program-'));
+    const programFile = path.join(programDir, 'program.json');
+    await writeFile(programFile, JSON.stringify(example));
+    t = await startRegisterAgent({ config: { program: programFile } });
+    await t.agent.store.cache.apply([
+      customer('c-pay', {
+        cards: [SILVER],
+        tierId: 'silver',
+        periodSpend: 600000,
+        balance: { available: 300, pending: 0 },
+      }),
+    ]);
+    // 1 000,00 − 5 % = 950,00; 200 points = 200,00 paid as "other"; the customer pays 750,00.
+    const res = await t.call<Answer>('POST', '/v1/sales', {
+      receiptId: 'r-points-payment',
+      customer: { card: SILVER },
+      at: SUNDAY,
+      lines: [{ lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 100000, qty: 1 }],
+      redeem: { points: 200 },
+      payments: [{ type: 'card', amount: 75000 }],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.totals.toPay).toBe(75000);
+    expect(res.body.pointsPayment).toEqual({ type: 'other', amount: 20000 });
+    const [receipt] = closedReceipts(t.sim.device.journal);
+    expect(receipt!.positions.map((p) => [p.qty, p.price, p.amount])).toEqual([[1, 95000, 95000]]);
+    expect(receipt!.payments).toEqual([
+      { type: 2, amount: 75000 },
+      { type: 5, amount: 20000 },
+    ]);
+    // The till's payments are what the transaction records; the points are in pointsPayment.
+    const [tx] = saleTxs(t, 'r-points-payment');
+    expect(tx!.payments).toEqual([{ type: 'card', amount: 75000 }]);
+    expect(tx!.pointsPayment).toEqual({ type: 'other', amount: 20000 });
+    expect(tx!.fiscal!.fd).toBe(String(receipt!.fd));
   });
 });
 
