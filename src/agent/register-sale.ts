@@ -81,6 +81,9 @@ export class RegisterSaleService {
   }
 
   private async sellNow(tillId: string, req: SaleRequest): Promise<SaleResponse> {
+    // A repeat of a confirmed sale needs no register; anything else waits until earlier prints are settled.
+    const earlier = await this.confirmedSale(req.receiptId);
+    if (earlier) return earlier;
     await this.settle();
     const review = this.o.intents.read().review?.[req.receiptId];
     if (review) {

@@ -10,7 +10,7 @@ import { AtolRegister } from '../../drivers/atol/driver.js';
 import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
 import type { StateStore } from '../../src/agent/ports.js';
-import { type PrintIntents, RegisterSaleService } from '../../src/agent/register-sale.js';
+import { type PrintIntents, RegisterSaleService, type SaleRequest } from '../../src/agent/register-sale.js';
 import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
 import { SUNDAY } from '../helpers/agent-harness.js';
 import {
@@ -22,7 +22,7 @@ import {
   startRegisterAgent,
 } from './register-sale-harness.js';
 
-const sale = (receiptId: string, price = 10000) => ({
+const sale = (receiptId: string, price = 10000): SaleRequest => ({
   receiptId,
   at: SUNDAY,
   lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price, qty: 1 }],
@@ -284,6 +284,8 @@ describe('RegisterSaleService.recover on its own', () => {
 
   it('refuses to settle when the register cannot be asked, keeping the intents', async () => {
     const t = await start();
+    const done = await t.call<Answer>('POST', '/v1/sales', sale('r-ok'));
+    expect(done.status).toBe(200);
     const state: PrintIntents = {
       printing: {
         'r-x': { receiptId: 'r-x', tillId: 'till-1', startedAt: '', fdBefore: '', total: 1, payments: [] },
@@ -297,6 +299,11 @@ describe('RegisterSaleService.recover on its own', () => {
     });
     sim.cable.unplug();
     await expect(service.recover()).rejects.toMatchObject({ status: 502, code: 'REGISTER_ERROR' });
+    expect(Object.keys(state.printing)).toEqual(['r-x']);
+    // A new sale waits for the register; the repeat of a confirmed one does not need it.
+    await expect(service.sell('till-1', sale('r-new'))).rejects.toMatchObject({ status: 502 });
+    const repeat = await service.sell('till-1', sale('r-ok'));
+    expect(repeat).toMatchObject({ status: 'confirmed', fiscal: done.body.fiscal });
     expect(Object.keys(state.printing)).toEqual(['r-x']);
     sim.cable.replug();
   });
