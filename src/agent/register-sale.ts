@@ -7,12 +7,7 @@ import type { FiscalDocument, FiscalReceiptRequest, FiscalRegister } from '../..
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
 import { formatRub } from '../domain/index.js';
 import type { StateStore } from './ports.js';
-import {
-  judgeInterruptedPrint,
-  type PrintIntent,
-  type PrintIntents,
-  type PrintReview,
-} from './register-sale-recovery.js';
+import { judgeInterruptedPrint, type PrintIntent, type PrintIntents } from './register-sale-recovery.js';
 import { type CalculateRequest, type CalculateResponse, type Payment, TillError } from './till-api.js';
 import type { TillService } from './till-service.js';
 
@@ -67,11 +62,6 @@ export class RegisterSaleService {
    */
   recover(): Promise<Settlement> {
     return this.inTurn(() => this.settle());
-  }
-
-  /** Interrupted prints waiting for a human, by receipt id. */
-  reviews(): PrintReview[] {
-    return Object.values(this.o.intents.read().review ?? {});
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
