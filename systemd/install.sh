@@ -32,7 +32,8 @@ case "$(readlink -f "$node")" in
 esac
 
 # The service user, a member of dialout (serial ports).
-install -D -m 0644 "$src/systemd/loyalty-agent.sysusers" /usr/lib/sysusers.d/loyalty-agent.conf
+cmp -s "$src/systemd/loyalty-agent.sysusers" /usr/lib/sysusers.d/loyalty-agent.conf ||
+  install -D -m 0644 "$src/systemd/loyalty-agent.sysusers" /usr/lib/sysusers.d/loyalty-agent.conf
 systemd-sysusers /usr/lib/sysusers.d/loyalty-agent.conf
 
 # USB serial drivers loaded at boot, so the unit's DeviceAllow=char-ttyUSB/char-ttyACM resolve
