@@ -24,6 +24,11 @@ const KpiQuery = Type.Object({
 });
 const QrBody = Type.Object({ ttlSec: Type.Integer({ minimum: 10, maximum: 86_400, default: 300 }) });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+/**
+ * "No `to`": the latest instant PostgreSQL reads back from an ISO string. JavaScript's own maximum
+ * date (year 275760) is written "+275760-…", which PostgreSQL refuses (the feed answered 500).
+ */
+const NO_UPPER_BOUND = new Date('9999-12-31T23:59:59.999Z');
 
 export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): void {
   const bound = (text: string | undefined, edge: 'from' | 'to', fallback: Date): Date => {
@@ -42,7 +47,7 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
       return listReceipts(s.db, {
         storeId: q.storeId ?? null,
         from: bound(q.from, 'from', new Date(0)),
-        to: bound(q.to, 'to', new Date(8.64e15)),
+        to: bound(q.to, 'to', NO_UPPER_BOUND),
         after: Number(q.cursor ?? '0'),
         limit: q.limit,
       });
