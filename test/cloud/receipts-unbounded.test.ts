@@ -34,7 +34,10 @@ describe('GET /v1/receipts without a time range', () => {
     for (const query of ['', '?storeId=store-1', '?from=2026-11-01', '?to=2026-11-30']) {
       const res = await cloud.request<{ receipts: { id: string }[] }>('GET', `/v1/receipts${query}`);
       expect(res.status, query).toBe(200);
-      expect(res.body.receipts.map((r) => r.id), query).toEqual([sale.id]);
+      expect(
+        res.body.receipts.map((r) => r.id),
+        query,
+      ).toEqual([sale.id]);
     }
   });
 });
