@@ -180,7 +180,8 @@ export class TcpChaosProxy {
         this.stats_.requests += 1;
         const name = routeOf(request);
         const fault = this.draw(name);
-        const route = (this.stats_.routes[name] ??= { requests: 0, faults: 0 });
+        const route = this.stats_.routes[name] ?? { requests: 0, faults: 0 };
+        this.stats_.routes[name] = route;
         route.requests += 1;
         if (fault) {
           this.stats_.faults[fault] += 1;
