@@ -1,6 +1,6 @@
 // A real agent process (`loyalty-agent start --config FILE`) for the end-to-end sync tests, with
 // the till calls they need: sell (calculate + confirm), status, sync now, wait until drained.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReceiptLineInput } from '../../../src/domain/types.js';
 import { spawnAgent } from '../../helpers/agent-process.js';
@@ -77,6 +77,7 @@ export async function startAgentProcess(o: AgentProcessOptions, cleanup: Cleanup
   const dataDir = path.join(o.dir, 'data');
   const config = path.join(o.dir, 'agent.json');
   const tillId = o.tillId ?? 'till-1';
+  await mkdir(o.dir, { recursive: true });
   await writeFile(
     config,
     JSON.stringify({
