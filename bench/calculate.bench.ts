@@ -2,9 +2,11 @@
 // (a silver customer paying the most points allowed, a yellow-tag promotion, a cleaning
 // multiplier, a weighed line and tobacco), timed per call after a warm-up. Figures in µs.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { calculate, parseProgram } from '../src/domain/index.js';
 import type { CalculationInput, ReceiptLineInput } from '../src/domain/types.js';
+import { findProjectRoot } from '../src/ops/project-root.js';
 
 export interface CalculateBenchResult {
   name: string;
@@ -17,7 +19,10 @@ export interface CalculateBenchResult {
 
 function benchInput(): CalculationInput {
   const program = parseProgram(
-    JSON.parse(readFileSync(new URL('../config/program.example.json', import.meta.url), 'utf8')) as unknown,
+    JSON.parse(
+      // From the project root, so the compiled copy (bench/run.js) finds it too.
+      readFileSync(join(findProjectRoot(), 'config', 'program.example.json'), 'utf8'),
+    ) as unknown,
   );
   const lines: ReceiptLineInput[] = [];
   for (let i = 0; i < 50; i++) {
