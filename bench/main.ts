@@ -385,7 +385,7 @@ function growth(r: Omit<Results, 'calc'>): GrowthTable[] {
         'ratio worst',
       ],
       rows: r.register.map((g) => [
-        g.positions,
+        String(g.positions),
         n(g.bytes),
         g.totalMs.min,
         g.totalMs.median,
