@@ -28,15 +28,38 @@ export function formatValidation(errors: FastifySchemaValidationError[], dataVar
   return err;
 }
 
+/** ENOSPC/EDQUOT anywhere in the error's cause chain: the store refused a write for lack of space. */
+function isDiskFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  }
+  return false;
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((errors, dataVar) => formatValidation(errors, dataVar));
   app.setErrorHandler((error: FastifyError | TillError | DomainError | Error, request, reply) => {
     if (error instanceof TillError) {
-      return reply.status(error.status).send(sendError(error.status, error.code, error.message, error.details).body);
+      return reply
+        .status(error.status)
+        .send(sendError(error.status, error.code, error.message, error.details).body);
     }
     if (error instanceof DomainError) {
       const status = domainStatus[error.code] ?? 400;
       return reply.status(status).send(sendError(status, error.code, error.message, error.details).body);
+    }
+    if (isDiskFull(error)) {
+      request.log.error({ err: error }, 'disk full: a write was refused');
+      return reply
+        .status(507)
+        .send(
+          sendError(
+            507,
+            'STORAGE_FULL',
+            'The agent cannot save: its disk is full. Nothing was saved for this request; free disk space on the agent and try again',
+          ).body,
+        );
     }
     const fe = error as FastifyError;
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -47,6 +70,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send(sendError(500, 'INTERNAL', 'Internal error: the agent logged it').body);
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(sendError(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).body);
+    reply
+      .status(404)
+      .send(sendError(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).body);
   });
 }
