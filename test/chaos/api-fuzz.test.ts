@@ -327,15 +327,13 @@ function hostileRequests(): fc.Arbitrary<HostileRequest> {
         })
         .filter((t) => t.trim() !== '')
         .chain((text) =>
-          fc
-            .constantFrom('/v1/receipts/calculate', '/v1/identify', '/v1/sales', '/v1/returns')
-            .map((p) => ({
-              kind: 'garbage body',
-              method: 'POST',
-              path: p,
-              headers: json(TOKEN),
-              body: Buffer.from(text, 'latin1'),
-            })),
+          fc.constantFrom('/v1/receipts/calculate', '/v1/identify', '/v1/sales', '/v1/returns').map((p) => ({
+            kind: 'garbage body',
+            method: 'POST',
+            path: p,
+            headers: json(TOKEN),
+            body: Buffer.from(text, 'latin1'),
+          })),
         ),
     },
     {
@@ -412,19 +410,15 @@ function hostileRequests(): fc.Arbitrary<HostileRequest> {
     },
     {
       weight: 1,
-      arbitrary: fc
-        .constantFrom('PUT', 'DELETE', 'PATCH')
-        .chain((method) =>
-          fc
-            .constantFrom('/v1/receipts/calculate', '/v1/status', '/v1/sales', '/v1/identify')
-            .map((p) => ({
-              kind: 'wrong method',
-              method,
-              path: p,
-              headers: json(TOKEN),
-              body: Buffer.from('{}'),
-            })),
-        ),
+      arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH').chain((method) =>
+        fc.constantFrom('/v1/receipts/calculate', '/v1/status', '/v1/sales', '/v1/identify').map((p) => ({
+          kind: 'wrong method',
+          method,
+          path: p,
+          headers: json(TOKEN),
+          body: Buffer.from('{}'),
+        })),
+      ),
     },
     {
       weight: 1,
