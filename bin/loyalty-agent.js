@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const main = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
-  console.error('loyalty-agent is not built yet: run `npm install` (or `npm run build`) in the project root.');
+  console.error(
+    'loyalty-agent is not built yet: run `npm install` (or `npm run build`) in the project root.',
+  );
   process.exit(1);
 }
 const { run } = await import(main.href);

@@ -43,10 +43,22 @@ export class CustomerResolver {
     const card = parseCardInput(raw, this.deps.program());
     const online = await this.askCloud({ card });
     if (online.reached) {
-      return { via: 'card', source: online.customer ? 'cloud' : 'none', customer: online.customer, card, offline: false };
+      return {
+        via: 'card',
+        source: online.customer ? 'cloud' : 'none',
+        customer: online.customer,
+        card,
+        offline: false,
+      };
     }
     const cached = this.deps.cache.byCard(card) ?? null;
-    return { via: 'card', source: cached ? 'cache' : 'none', customer: cached, card, offline: online.offline };
+    return {
+      via: 'card',
+      source: cached ? 'cache' : 'none',
+      customer: cached,
+      card,
+      offline: online.offline,
+    };
   }
 
   private async byPhone(raw: string): Promise<ResolvedCustomer> {
@@ -54,15 +66,27 @@ export class CustomerResolver {
     try {
       phone = normalizePhone(raw);
     } catch {
-      throw new TillError(400, 'PHONE_INVALID', `"${maskInput(raw)}" is not a Russian phone number`);
+      throw new TillError(400, 'PHONE_INVALID', `«${maskInput(raw)}» — не российский номер телефона`);
     }
     const online = await this.askCloud({ phone });
     if (online.reached) {
-      return { via: 'phone', source: online.customer ? 'cloud' : 'none', customer: online.customer, phone, offline: false };
+      return {
+        via: 'phone',
+        source: online.customer ? 'cloud' : 'none',
+        customer: online.customer,
+        phone,
+        offline: false,
+      };
     }
     const salt = this.deps.program().phoneSalt ?? '';
     const cached = this.deps.cache.byPhoneHash(phoneHash(salt, phone)) ?? null;
-    return { via: 'phone', source: cached ? 'cache' : 'none', customer: cached, phone, offline: online.offline };
+    return {
+      via: 'phone',
+      source: cached ? 'cache' : 'none',
+      customer: cached,
+      phone,
+      offline: online.offline,
+    };
   }
 
   private async byQr(tillId: string, token: string): Promise<ResolvedCustomer> {
@@ -71,7 +95,7 @@ export class CustomerResolver {
     try {
       claims = verifyQrToken(token, this.deps.syncState.read().qrKeys, now);
     } catch (err) {
-      throw new TillError(400, 'QR_INVALID', `QR code refused: ${(err as Error).message}`);
+      throw new TillError(400, 'QR_INVALID', `QR-код не принят: ${(err as Error).message}`);
     }
     await this.claimQrToken(tillId, claims.tokenId, claims.expiresAt * 1000, now);
     const online = await this.askCloud({ qr: token });
@@ -83,14 +107,19 @@ export class CustomerResolver {
   }
 
   /** Each token id is accepted once; the same till may repeat it during one checkout. */
-  private async claimQrToken(tillId: string, tokenId: string, expiresAtMs: number, now: number): Promise<void> {
+  private async claimQrToken(
+    tillId: string,
+    tokenId: string,
+    expiresAtMs: number,
+    now: number,
+  ): Promise<void> {
     const first = this.qrFirstUse.get(tokenId);
     if (first) {
       if (first.tillId === tillId && now - first.at < QR_SAME_TILL_GRACE_MS) return;
-      throw new TillError(400, 'QR_INVALID', 'QR code refused: this code was already used');
+      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован');
     }
     if (this.deps.syncState.read().usedQrTokens[tokenId] !== undefined) {
-      throw new TillError(400, 'QR_INVALID', 'QR code refused: this code was already used');
+      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован');
     }
     this.qrFirstUse.set(tokenId, { tillId, at: now });
     await this.deps.syncState.update((s) => {
@@ -98,7 +127,8 @@ export class CustomerResolver {
       // Forget ids whose tokens expired: they are refused by their expiry anyway.
       for (const [id, exp] of Object.entries(s.usedQrTokens)) if (exp < now) delete s.usedQrTokens[id];
     });
-    for (const [id, use] of this.qrFirstUse) if (now - use.at > QR_SAME_TILL_GRACE_MS) this.qrFirstUse.delete(id);
+    for (const [id, use] of this.qrFirstUse)
+      if (now - use.at > QR_SAME_TILL_GRACE_MS) this.qrFirstUse.delete(id);
   }
 
   private async askCloud(q: {

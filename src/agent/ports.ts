@@ -52,7 +52,14 @@ export interface OpenReceipt {
   at: string;
   offline: boolean;
   programVersion: string;
-  customer: { id?: string; card?: string; phone?: string; tierId?: string; known: boolean; via: 'card' | 'phone' | 'qr' } | null;
+  customer: {
+    id?: string;
+    card?: string;
+    phone?: string;
+    tierId?: string;
+    known: boolean;
+    via: 'card' | 'phone' | 'qr';
+  } | null;
   lines: ReceiptLineInput[];
   redeem?: RedeemRequest;
   coupons: CouponState[];
@@ -113,7 +120,13 @@ export interface CloudCustomerLookup {
 /** Online calls. Each resolves within its deadline or rejects; callers fall back to the cache. */
 export interface CloudGateway {
   identify(q: { card?: string; phone?: string; qr?: string }): Promise<CloudCustomerLookup | null>;
-  createHold(h: { holdId: string; customerId: string; points: number; receiptId: string; ttlSec: number }): Promise<{ holdId: string; expiresAt: string }>;
+  createHold(h: {
+    holdId: string;
+    customerId: string;
+    points: number;
+    receiptId: string;
+    ttlSec: number;
+  }): Promise<{ holdId: string; expiresAt: string }>;
   releaseHold(holdId: string): Promise<void>;
   requestCode(q: { customerId: string; receiptId: string }): Promise<void>;
   verifyCode(q: { customerId: string; receiptId: string; code: string }): Promise<boolean>;

@@ -2,7 +2,7 @@
 // waits on the network longer than the online deadline; what is confirmed is on disk before the
 // answer; every confirmed sale, return and enrolment lands in the outbox exactly once.
 import { randomUUID } from 'node:crypto';
-import { calculate, computeReturn, DomainError } from '../domain/index.js';
+import { calculate, computeReturn, DomainError, returnedSoFar } from '../domain/index.js';
 import type {
   CalculationInput,
   CalculationResult,
@@ -15,7 +15,14 @@ import type { Tx, TxLine } from '../protocol/sync.js';
 import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
 import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
 import { addBalances, customerKeyOf, unsyncedEffect } from './local-balance.js';
-import type { CloudGateway, CustomerCache, Journal, JournalEntry, OpenReceipt, OpenReceipts } from './ports.js';
+import type {
+  CloudGateway,
+  CustomerCache,
+  Journal,
+  JournalEntry,
+  OpenReceipt,
+  OpenReceipts,
+} from './ports.js';
 import type { ProgramHolder } from './program-holder.js';
 import {
   type CalculateRequest,
@@ -73,7 +80,8 @@ export class TillService implements TillApi {
 
   async identify(tillId: string, q: CustomerQuery): Promise<IdentifyResponse> {
     const resolved = await this.o.resolver.resolve(tillId, q);
-    if (!resolved.customer) throw new TillError(404, 'CUSTOMER_NOT_FOUND', 'No customer with this card or phone');
+    if (!resolved.customer)
+      throw new TillError(404, 'CUSTOMER_NOT_FOUND', 'Покупатель с такой картой или телефоном не найден');
     const at = this.o.now().toISOString();
     const { snapshot } = this.snapshotOf(resolved);
     return {
@@ -88,10 +96,10 @@ export class TillService implements TillApi {
     this.refuseIfConfirmed(req.receiptId);
     const previous = this.o.openReceipts.get(req.receiptId);
     if (previous?.status === 'cancelled') {
-      throw new TillError(409, 'RECEIPT_CANCELLED', `Receipt ${req.receiptId} was cancelled; start a new receipt`);
+      throw new TillError(409, 'RECEIPT_CANCELLED', `Чек ${req.receiptId} отменён: начните новый чек`);
     }
     if (previous && previous.tillId !== tillId) {
-      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${req.receiptId} belongs to another till`);
+      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${req.receiptId} открыт на другой кассе`);
     }
     const now = this.o.now();
     const at = req.at ?? now.toISOString();
@@ -189,11 +197,17 @@ export class TillService implements TillApi {
     const done = this.saleOf(receiptId);
     if (done) return this.confirmResponse(done.tx);
     const open = this.o.openReceipts.get(receiptId);
-    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId} was calculated`);
-    if (open.status === 'cancelled') throw new TillError(409, 'RECEIPT_CANCELLED', `Receipt ${receiptId} was cancelled`);
-    if (open.tillId !== tillId) throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${receiptId} belongs to another till`);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не рассчитан`);
+    if (open.status === 'cancelled')
+      throw new TillError(409, 'RECEIPT_CANCELLED', `Чек ${receiptId} отменён`);
+    if (open.tillId !== tillId)
+      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${receiptId} открыт на другой кассе`);
     if (open.holdId && Date.parse(open.expiresAt) < this.o.now().getTime()) {
-      throw new TillError(409, 'RECEIPT_EXPIRED', `The points hold of receipt ${receiptId} expired: calculate it again`);
+      throw new TillError(
+        409,
+        'RECEIPT_EXPIRED',
+        `Резерв баллов по чеку ${receiptId} истёк: рассчитайте чек заново`,
+      );
     }
     await this.checkCode(open, req.code);
 
@@ -210,9 +224,11 @@ export class TillService implements TillApi {
   /** The checks of confirm that need no write: a register sale runs them before printing. */
   async precheckConfirm(tillId: string, receiptId: string, code: string | undefined): Promise<void> {
     const open = this.o.openReceipts.get(receiptId);
-    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId} was calculated`);
-    if (open.status === 'cancelled') throw new TillError(409, 'RECEIPT_CANCELLED', `Receipt ${receiptId} was cancelled`);
-    if (open.tillId !== tillId) throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${receiptId} belongs to another till`);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не рассчитан`);
+    if (open.status === 'cancelled')
+      throw new TillError(409, 'RECEIPT_CANCELLED', `Чек ${receiptId} отменён`);
+    if (open.tillId !== tillId)
+      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${receiptId} открыт на другой кассе`);
     await this.checkCode(open, code);
   }
 
@@ -225,11 +241,12 @@ export class TillService implements TillApi {
 
   async cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }> {
     if (this.saleOf(receiptId)) {
-      throw new TillError(409, 'RECEIPT_CONFIRMED', `Receipt ${receiptId} is confirmed: use a return`);
+      throw new TillError(409, 'RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён: оформите возврат`);
     }
     const open = this.o.openReceipts.get(receiptId);
-    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
-    if (open.tillId !== tillId) throw new TillError(409, 'RECEIPT_OTHER_TILL', `Receipt ${receiptId} belongs to another till`);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не найден`);
+    if (open.tillId !== tillId)
+      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${receiptId} открыт на другой кассе`);
     if (open.status !== 'cancelled') await this.cancelOpen(open);
     return { receiptId, status: 'cancelled' };
   }
@@ -246,7 +263,7 @@ export class TillService implements TillApi {
     const sale = this.saleOf(receiptId);
     if (sale) return { ...this.viewOfTx(sale.tx), synced: sale.state === 'synced' };
     const open = this.o.openReceipts.get(receiptId);
-    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не найден`);
     return { ...this.responseOf(open, open.customerView ?? null, open.status), synced: false };
   }
 
@@ -256,13 +273,17 @@ export class TillService implements TillApi {
     const earlier = this.o.journal.byReturnId(req.returnId);
     if (earlier) {
       if (earlier.tx.receiptId !== req.receiptId) {
-        throw new TillError(409, 'RETURN_ID_CONFLICT', `Return ${req.returnId} was made for another receipt`);
+        throw new TillError(
+          409,
+          'RETURN_ID_CONFLICT',
+          `Возврат ${req.returnId} уже оформлен по другому чеку`,
+        );
       }
       return returnResponse(earlier.tx);
     }
     const sale = this.saleOf(req.receiptId);
     if (!sale) {
-      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Receipt ${req.receiptId} is not known at this till`);
+      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${req.receiptId} не найден на этой кассе`);
     }
     const sold: SoldLine[] = sale.tx.lines.map((l) => ({
       lineId: l.lineId,
@@ -334,7 +355,7 @@ export class TillService implements TillApi {
 
   private refuseIfConfirmed(receiptId: string): void {
     if (this.saleOf(receiptId)) {
-      throw new TillError(409, 'RECEIPT_CONFIRMED', `Receipt ${receiptId} is already confirmed`);
+      throw new TillError(409, 'RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён`);
     }
   }
 
@@ -343,18 +364,8 @@ export class TillService implements TillApi {
   }
 
   private returnedSoFar(receiptId: string): Record<string, ReturnedSoFar> {
-    const out: Record<string, ReturnedSoFar> = {};
-    for (const e of this.o.journal.byReceipt(receiptId)) {
-      if (e.tx.kind !== 'return') continue;
-      for (const l of e.tx.lines) {
-        const acc = (out[l.lineId] ??= { qty: 0, paid: 0, redeemed: 0, accruedPoints: 0 });
-        acc.qty = Math.round((acc.qty + l.qty) * 1000) / 1000;
-        acc.paid += l.paid;
-        acc.redeemed += l.redeemed;
-        acc.accruedPoints += l.accruedPoints;
-      }
-    }
-    return out;
+    const returns = this.o.journal.byReceipt(receiptId).filter((e) => e.tx.kind === 'return');
+    return returnedSoFar(returns.map((e) => e.tx.lines));
   }
 
   /** The customer as the engine sees them: cache balance plus what is still in our outbox. */
@@ -371,12 +382,19 @@ export class TillService implements TillApi {
     const effect = unsyncedEffect(this.o.journal, keys, program);
     if (!resolved.customer) {
       const s = newcomerSnapshot();
-      return { snapshot: { ...s, balance: addBalances(s.balance, effect.balance) }, offlineRedeemed: effect.offlineRedeemed };
+      return {
+        snapshot: { ...s, balance: addBalances(s.balance, effect.balance) },
+        offlineRedeemed: effect.offlineRedeemed,
+      };
     }
     const balance: Balance = addBalances(resolved.customer.balance, effect.balance);
     balance.available = Math.max(0, balance.available);
     return {
-      snapshot: toSnapshot(resolved.customer, balance, offline && resolved.source === 'cache' && this.cacheIsStale()),
+      snapshot: toSnapshot(
+        resolved.customer,
+        balance,
+        offline && resolved.source === 'cache' && this.cacheIsStale(),
+      ),
       offlineRedeemed: effect.offlineRedeemed,
     };
   }
@@ -396,7 +414,10 @@ export class TillService implements TillApi {
       try {
         const states = await this.o.cloud.checkCoupons({ codes, customerId });
         const byCode = new Map(states.map((s) => [s.code, s]));
-        return { states: codes.map((code) => byCode.get(code) ?? { code, status: 'unknown' }), offline: false };
+        return {
+          states: codes.map((code) => byCode.get(code) ?? { code, status: 'unknown' }),
+          offline: false,
+        };
       } catch {
         // fall through: a coupon cannot be checked without the cloud
       }
@@ -427,24 +448,34 @@ export class TillService implements TillApi {
   private async checkCode(open: OpenReceipt, code: string | undefined): Promise<void> {
     const program = this.o.program.current();
     const needs =
-      open.customer?.via === 'phone' && open.result.totals.redeemedPoints > 0 && program.redemption.confirmPhone;
+      open.customer?.via === 'phone' &&
+      open.result.totals.redeemedPoints > 0 &&
+      program.redemption.confirmPhone;
     if (!needs) return;
     if (code && this.verifiedCodes.get(open.receiptId) === code) return;
     const customerId = open.customer?.id;
     if (!this.o.cloud || !customerId) {
-      throw new TillError(403, 'CODE_REQUIRED', 'Paying with points by phone needs the cloud: calculate without points');
+      throw new TillError(
+        403,
+        'CODE_REQUIRED',
+        'Оплата баллами по телефону требует связи с сервером: рассчитайте чек без баллов',
+      );
     }
     if (!code) {
       await this.o.cloud.requestCode({ customerId, receiptId: open.receiptId }).catch(() => undefined);
-      throw new TillError(403, 'CODE_REQUIRED', 'Ask the customer for the code sent by SMS');
+      throw new TillError(403, 'CODE_REQUIRED', 'Спросите у покупателя код из SMS');
     }
     let ok = false;
     try {
       ok = await this.o.cloud.verifyCode({ customerId, receiptId: open.receiptId, code });
     } catch {
-      throw new TillError(403, 'CODE_INVALID', 'The code cannot be checked now (no connection): calculate without points');
+      throw new TillError(
+        403,
+        'CODE_INVALID',
+        'Код сейчас не проверить (нет связи): рассчитайте чек без баллов',
+      );
     }
-    if (!ok) throw new TillError(403, 'CODE_INVALID', 'Wrong code: ask the customer to check the SMS');
+    if (!ok) throw new TillError(403, 'CODE_INVALID', 'Неверный код: попросите покупателя проверить SMS');
     // A register sale checks the code before printing and confirms after: ask the cloud once.
     this.verifiedCodes.set(open.receiptId, code);
     if (this.verifiedCodes.size > 1000) this.verifiedCodes.delete(this.verifiedCodes.keys().next().value!);

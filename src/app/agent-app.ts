@@ -10,13 +10,13 @@ import { CustomerResolver } from '../agent/customer-resolver.js';
 import { ProgramHolder, type StoredProgram } from '../agent/program-holder.js';
 import { type PrintIntents, RegisterSaleService } from '../agent/register-sale.js';
 import { TillService } from '../agent/till-service.js';
+import { version } from '../cli/version.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { parseProgram } from '../domain/index.js';
 import { createMetrics } from '../http/metrics.js';
 import type { QueueItem, StatusSource } from '../http/routes/operations.js';
 import { salesRoutes } from '../http/routes/sales.js';
 import { buildHttpServer } from '../http/server.js';
-import { version } from '../cli/version.js';
 import { FileState, openStore, type Store } from '../storage/index.js';
 import { SyncEngine } from '../sync/sync-engine.js';
 import { reapReceipts } from './housekeeping.js';
@@ -85,6 +85,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
             driver: cfg.register.driver,
             path: cfg.register.path,
             baudRate: cfg.register.baudRate,
+            crcOverStuffed: cfg.register.crcOverStuffed,
             onPortError: (err) => log.warn({ err: err.message }, 'register port problem'),
           });
     const sync: SyncEngine = new SyncEngine({
@@ -138,7 +139,9 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       });
       closers.push(() => reg.close());
       // The register may be unplugged at start: the driver keeps trying; the agent serves anyway.
-      await reg.open().catch((err) => log.warn({ err: (err as Error).message }, 'register not ready at start'));
+      await reg
+        .open()
+        .catch((err) => log.warn({ err: (err as Error).message }, 'register not ready at start'));
       const intents = await FileState.open<PrintIntents>(`${cfg.dataDir}/print-intents.json`, {
         logger: log,
         defaults: () => ({ printing: {} }),
@@ -154,16 +157,25 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       await sale
         .recover()
         .then((r) => {
-          if (r.confirmed.length + r.dropped.length + r.review.length > 0) log.warn(r, 'receipts interrupted while printing: settled');
+          if (r.confirmed.length + r.dropped.length + r.review.length > 0)
+            log.warn(r, 'receipts interrupted while printing: settled');
         })
-        .catch((err) => log.error({ err: (err as Error).message }, 'cannot settle interrupted prints yet (register unavailable)'));
+        .catch((err) =>
+          log.error(
+            { err: (err as Error).message },
+            'cannot settle interrupted prints yet (register unavailable)',
+          ),
+        );
     } else {
       register = null;
     }
 
     // Housekeeping at start, after the print intents were settled: a receipt the register printed
     // while the agent was down must be confirmed, not expired first.
-    const reaped = await reapReceipts({ openReceipts: store.openReceipts, journal: store.journal, till }, now().getTime());
+    const reaped = await reapReceipts(
+      { openReceipts: store.openReceipts, journal: store.journal, till },
+      now().getTime(),
+    );
     if (reaped.cancelled + reaped.removed > 0) log.info(reaped, 'open receipts tidied at start');
 
     const metrics = createMetrics({
@@ -200,7 +212,8 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         sync.syncNow().catch((err) => log.warn({ err: (err as Error).message }, 'sync on demand failed'));
       },
       queue(state, limit): QueueItem[] {
-        const entries = state === 'dead' ? store.journal.deadLetters().slice(0, limit) : store.journal.pending(limit);
+        const entries =
+          state === 'dead' ? store.journal.deadLetters().slice(0, limit) : store.journal.pending(limit);
         return entries.map((e) => ({
           id: e.tx.id,
           seq: e.tx.seq,
@@ -243,7 +256,10 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       cron.schedule(
         '*/30 * * * * *',
         async () => {
-          const r = await reapReceipts({ openReceipts: store.openReceipts, journal: store.journal, till }, now().getTime());
+          const r = await reapReceipts(
+            { openReceipts: store.openReceipts, journal: store.journal, till },
+            now().getTime(),
+          );
           if (r.cancelled > 0) log.info(r, 'expired receipts cancelled, holds released');
         },
         { name: 'receipt-reaper', noOverlap: true },
@@ -263,7 +279,10 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
     sync.start();
     closers.push(() => sync.stop());
     ready = true;
-    log.info({ url: `http://${host}:${port}`, cloud: sync.status().state, register: cfg.register.driver }, 'agent ready');
+    log.info(
+      { url: `http://${host}:${port}`, cloud: sync.status().state, register: cfg.register.driver },
+      'agent ready',
+    );
 
     return {
       url: `http://${host}:${port}`,

@@ -39,10 +39,17 @@ export async function tillExtras({ cfg, till, program, log }: ExtrasContext): Pr
     const off = till.onCalculated((tillId, res) => {
       if (tillId !== cfg.tillId) return;
       display
-        .showReceipt({ toPay: res.totals.toPay, discount: res.totals.discount, accruedPoints: res.totals.accruedPoints })
+        .showReceipt({
+          toPay: res.totals.toPay,
+          discount: res.totals.discount,
+          accruedPoints: res.totals.accruedPoints,
+        })
         .catch((err) => log.warn({ err: (err as Error).message }, 'customer display write failed'));
     });
-    closers.push(off, () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
+    closers.push(
+      off,
+      () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
+    );
   }
 
   const open: Extras['open'] = [

@@ -36,10 +36,14 @@ export class AgentClient {
         signal: AbortSignal.timeout(5000),
       });
     } catch (err) {
-      throw new CliError(`the agent at ${this.baseUrl} does not answer (${(err as Error).message}); is it running?`, 3);
+      throw new CliError(
+        `the agent at ${this.baseUrl} does not answer (${(err as Error).message}); is it running?`,
+        3,
+      );
     }
     const json = (await res.json().catch(() => ({}))) as T & { error?: { message: string } };
-    if (!res.ok) throw new CliError(`agent answered ${res.status}: ${json.error?.message ?? res.statusText}`, 1);
+    if (!res.ok)
+      throw new CliError(`agent answered ${res.status}: ${json.error?.message ?? res.statusText}`, 1);
     return json;
   }
 }

@@ -1,5 +1,5 @@
 // What a sub-command is, and how it reports a user mistake (a message, no stack trace).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export interface Command {
   help: string;

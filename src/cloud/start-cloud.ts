@@ -76,9 +76,10 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     };
 
     const app = Fastify({
-      loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+      // Per-request lines are info: the http child logs warnings and errors only, so the log stays
+      // readable at thousands of agent calls a minute.
+      loggerInstance: logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
       bodyLimit: BODY_LIMIT,
-      disableRequestLogging: true,
     });
     installErrorHandler(app);
     registerAgentRoutes(app, services);

@@ -90,8 +90,13 @@ export const AgentConfigSchema = Type.Object(
 
 export type AgentConfig = Static<typeof AgentConfigSchema>;
 
-export function parseAgentConfig(doc: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(['config: must be a JSON object']);
+export function parseAgentConfig(
+  doc: unknown,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): AgentConfig {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new ConfigError(['config: must be a JSON object']);
   const cfg = validateAgainst<AgentConfig>(AgentConfigSchema, resolveEnvRefs(doc, env), 'config');
   const tills = new Set<string>();
   const problems: string[] = [];
@@ -102,7 +107,8 @@ export function parseAgentConfig(doc: unknown, baseDir: string, env: NodeJS.Proc
   if (cfg.register.driver === 'atol' && !cfg.register.path) {
     problems.push('config: /register/path is required when /register/driver is "atol"');
   }
-  if (!isValidTimeZone(cfg.timezone)) problems.push(`config: /timezone "${cfg.timezone}" is not an IANA time zone`);
+  if (!isValidTimeZone(cfg.timezone))
+    problems.push(`config: /timezone "${cfg.timezone}" is not an IANA time zone`);
   if (problems.length) throw new ConfigError(problems);
   // Relative paths are taken from the working directory (the spec starts the agent from the
   // project root); a program path that is not there is also looked up beside the config file.
@@ -111,7 +117,10 @@ export function parseAgentConfig(doc: unknown, baseDir: string, env: NodeJS.Proc
   return cfg;
 }
 
-export async function loadAgentConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<AgentConfig> {
+export async function loadAgentConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AgentConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

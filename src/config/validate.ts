@@ -25,7 +25,8 @@ function joinPath(path: string, key: string): string {
 }
 
 function unknownKeys(schema: TSchema, value: unknown): string[] {
-  if (schema.additionalProperties !== false || !value || typeof value !== 'object' || Array.isArray(value)) return [];
+  if (schema.additionalProperties !== false || !value || typeof value !== 'object' || Array.isArray(value))
+    return [];
   const known = new Set(Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {}));
   return Object.keys(value).filter((k) => !known.has(k));
 }

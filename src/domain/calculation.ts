@@ -154,7 +154,10 @@ export function calculate(input: CalculationInput): CalculationResult {
   const paid = all.map((i) => net(i) - redeemed[i]!);
 
   // 6. Accrual: a member, or a customer this receipt enrols, earns on the lines that may accrue.
-  const accrualTier: Tier | null = memberTier ?? (enrolled ? program.tiers[0]! : null);
+  // A newcomer (an unknown but valid card) earns at the base tier even below the enrolment amount:
+  // MECHANICS "the sale still accrues under that card"; only the enrolment bonus needs the amount.
+  const newcomer = input.enrolling === true && input.customer !== null;
+  const accrualTier: Tier | null = memberTier ?? (enrolled || newcomer ? program.tiers[0]! : null);
   const accrued = lines.map(() => 0);
   let accruedTotal: Points = 0;
   let enrollmentBonus: Points = 0;

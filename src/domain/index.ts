@@ -31,7 +31,7 @@ export { formatPoints, pluralRu } from './plural.js';
 export { parseProgram } from './program.js';
 export { lineMatches, promotionLines } from './promotions.js';
 export { validateReceiptLines } from './receipt.js';
-export { computeReturn } from './returns.js';
+export { computeReturn, returnedSoFar } from './returns.js';
 export { spread } from './spreading.js';
 export { lineRules } from './tag-rules.js';
 export { nextTierProgress, tierBySpend, tierOf } from './tier.js';

@@ -109,3 +109,20 @@ function shareOf(line: SoldLine, before: ReturnedSoFar, k: number, last: boolean
     accruedPoints: take(line.accruedPoints, before.accruedPoints),
   };
 }
+
+/** What earlier returns of a receipt took, per line: the `returned` input of computeReturn. */
+export function returnedSoFar(earlierReturns: ReturnLineResult[][]): Record<string, ReturnedSoFar> {
+  const out: Record<string, ReturnedSoFar> = {};
+  for (const lines of earlierReturns) {
+    for (const l of lines) {
+      const acc = out[l.lineId] ?? { qty: 0, paid: 0, redeemed: 0, accruedPoints: 0 };
+      // Thousandths keep repeated fractional quantities exact.
+      acc.qty = (Math.round(acc.qty * QTY_SCALE) + Math.round(l.qty * QTY_SCALE)) / QTY_SCALE;
+      acc.paid += l.paid;
+      acc.redeemed += l.redeemed;
+      acc.accruedPoints += l.accruedPoints;
+      out[l.lineId] = acc;
+    }
+  }
+  return out;
+}

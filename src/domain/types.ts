@@ -44,9 +44,30 @@ export interface PromotionWindow {
 }
 
 export type Promotion =
-  | { id: string; title?: string; kind: 'multiplier'; factor: number; match: PromotionMatch; window?: PromotionWindow }
-  | { id: string; title?: string; kind: 'bonus'; points: Points; match: PromotionMatch; window?: PromotionWindow }
-  | { id: string; title?: string; kind: 'discount'; percent: number; match: PromotionMatch; window?: PromotionWindow };
+  | {
+      id: string;
+      title?: string;
+      kind: 'multiplier';
+      factor: number;
+      match: PromotionMatch;
+      window?: PromotionWindow;
+    }
+  | {
+      id: string;
+      title?: string;
+      kind: 'bonus';
+      points: Points;
+      match: PromotionMatch;
+      window?: PromotionWindow;
+    }
+  | {
+      id: string;
+      title?: string;
+      kind: 'discount';
+      percent: number;
+      match: PromotionMatch;
+      window?: PromotionWindow;
+    };
 
 export interface TagRule {
   discount: boolean;

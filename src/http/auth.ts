@@ -23,7 +23,8 @@ export function tokenAuth(tokens: { token: string; tillId: string }[]) {
           : '';
     const given = Buffer.from(presented);
     const match = entries.find((e) => e.token.length === given.length && timingSafeEqual(e.token, given));
-    if (!match) throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required (Authorization: Bearer …)');
+    if (!match)
+      throw new TillError(401, 'UNAUTHORIZED', 'Нужен действующий токен кассы (Authorization: Bearer …)');
     request.tillId = match.tillId;
   };
 }

@@ -94,7 +94,10 @@ export const ReturnBody = Type.Object(
     receiptId: Id,
     lines: Type.Optional(
       Type.Array(
-        Type.Object({ lineId: Id, qty: Type.Number({ exclusiveMinimum: 0 }) }, { additionalProperties: false }),
+        Type.Object(
+          { lineId: Id, qty: Type.Number({ exclusiveMinimum: 0 }) },
+          { additionalProperties: false },
+        ),
         { minItems: 1, maxItems: 1000 },
       ),
     ),
@@ -113,7 +116,10 @@ export const SaleBody = Type.Object(
     payments: Type.Array(Payment, { minItems: 1, maxItems: 20 }),
     cashier: Type.Optional(
       Type.Object(
-        { name: Type.String({ minLength: 1, maxLength: 64 }), inn: Type.Optional(Type.String({ pattern: '^[0-9]{10,12}$' })) },
+        {
+          name: Type.String({ minLength: 1, maxLength: 64 }),
+          inn: Type.Optional(Type.String({ pattern: '^[0-9]{10,12}$' })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -186,7 +192,10 @@ export const CalculateReply = Open({
 
 export const ReceiptReply = Type.Intersect([CalculateReply, Open({ synced: Type.Boolean() })]);
 
-export const SaleReply = Type.Intersect([CalculateReply, Open({ fiscal: Open({ fn: Type.String(), fd: Type.String(), fp: Type.String(), at: Type.String() }) })]);
+export const SaleReply = Type.Intersect([
+  CalculateReply,
+  Open({ fiscal: Open({ fn: Type.String(), fd: Type.String(), fp: Type.String(), at: Type.String() }) }),
+]);
 
 export const ConfirmReply = Open({
   receiptId: Type.String(),
@@ -204,7 +213,10 @@ export const ReturnReply = Open({
   ),
 });
 
-export const IdentifyReply = Open({ customer: Customer, source: Type.String({ description: 'cloud | cache' }) });
+export const IdentifyReply = Open({
+  customer: Customer,
+  source: Type.String({ description: 'cloud | cache' }),
+});
 
 export const StatusReply = Open({
   version: Type.String(),

@@ -62,7 +62,8 @@ export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInst
       info: {
         title: 'loyalty-agent till API',
         version: o.version,
-        description: 'The till-facing API of the loyalty agent (POS-API.md). Money in kopecks, points as integers.',
+        description:
+          'The till-facing API of the loyalty agent (POS-API.md). Money in kopecks, points as integers.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

@@ -1,7 +1,14 @@
 // The till API over real HTTP: the worked example end to end, confirm durability and idempotency,
 // cancel, returns, and every error path of POS-API.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUNDAY, type TestAgent, card, customer, startTestAgent, workedLines } from '../helpers/agent-harness.js';
+import {
+  card,
+  customer,
+  SUNDAY,
+  startTestAgent,
+  type TestAgent,
+  workedLines,
+} from '../helpers/agent-harness.js';
 
 const SILVER = card(1001);
 let t: TestAgent;
@@ -9,11 +16,17 @@ let t: TestAgent;
 beforeAll(async () => {
   t = await startTestAgent();
   await t.agent.store.cache.apply([
-    customer('c-silver', { cards: [SILVER], tierId: 'silver', periodSpend: 600000, balance: { available: 300, pending: 0 } }),
+    customer('c-silver', {
+      cards: [SILVER],
+      tierId: 'silver',
+      periodSpend: 600000,
+      balance: { available: 300, pending: 0 },
+    }),
   ]);
 });
 afterAll(() => t.close());
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field in assertions
 type Body = Record<string, any>;
 
 describe('calculate and confirm', () => {
@@ -57,7 +70,11 @@ describe('calculate and confirm', () => {
       payments: [{ type: 'card', amount: 73271 }],
     });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ receiptId: 'r-worked', status: 'confirmed', totals: { toPay: 73271 } });
+    expect(first.body).toMatchObject({
+      receiptId: 'r-worked',
+      status: 'confirmed',
+      totals: { toPay: 73271 },
+    });
     // 300 spent, 77 earned at once (pendingDays 0)
     expect(first.body.balance).toEqual({ available: 77, pending: 0 });
     const again = await t.call<Body>('POST', '/v1/receipts/r-worked/confirm', {});
@@ -65,7 +82,12 @@ describe('calculate and confirm', () => {
     expect(again.body).toEqual(first.body);
     const sales = t.agent.store.journal.byReceipt('r-worked').filter((e) => e.tx.kind === 'sale');
     expect(sales).toHaveLength(1);
-    expect(sales[0]!.tx).toMatchObject({ storeId: 'store-1', tillId: 'till-1', offline: true, customer: { id: 'c-silver' } });
+    expect(sales[0]!.tx).toMatchObject({
+      storeId: 'store-1',
+      tillId: 'till-1',
+      offline: true,
+      customer: { id: 'c-silver' },
+    });
     const read = await t.call<Body>('GET', '/v1/receipts/r-worked');
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ status: 'confirmed', synced: false, totals: { toPay: 73271 } });
@@ -89,7 +111,10 @@ describe('calculate and confirm', () => {
   });
 
   it('recalculating the same receipt replaces the calculation; a confirmed one is refused', async () => {
-    const a = await t.call<Body>('POST', '/v1/receipts/calculate', { receiptId: 'r-re', lines: [workedLines[0]] });
+    const a = await t.call<Body>('POST', '/v1/receipts/calculate', {
+      receiptId: 'r-re',
+      lines: [workedLines[0]],
+    });
     expect(a.body.totals.amount).toBe(26970);
     const b = await t.call<Body>('POST', '/v1/receipts/calculate', { receiptId: 'r-re', lines: workedLines });
     expect(b.body.totals.amount).toBe(107575);
@@ -141,7 +166,9 @@ describe('returns', () => {
       lines: [{ lineId: 'A', qty: 1 }],
     });
     expect(r1.status).toBe(200);
-    expect(r1.body.lines).toEqual([{ lineId: 'A', qty: 1, paid: 5407, redeemed: 3133, accruedPoints: expect.any(Number) }]);
+    expect(r1.body.lines).toEqual([
+      { lineId: 'A', qty: 1, paid: 5407, redeemed: 3133, accruedPoints: expect.any(Number) },
+    ]);
     const again = await t.call<Body>('POST', '/v1/returns', {
       returnId: 'ret-1',
       receiptId: 'r-worked',
@@ -157,7 +184,8 @@ describe('returns', () => {
     expect(tooMuch.body.error.code).toBe('RETURN_EXCEEDS_SALE');
     const rest = await t.call<Body>('POST', '/v1/returns', { returnId: 'ret-2', receiptId: 'r-worked' });
     expect(rest.status).toBe(200);
-    const total = (k: 'amount' | 'pointsReturned' | 'pointsReversed') => r1.body.refund[k] + rest.body.refund[k];
+    const total = (k: 'amount' | 'pointsReturned' | 'pointsReversed') =>
+      r1.body.refund[k] + rest.body.refund[k];
     expect(total('amount')).toBe(73271);
     expect(total('pointsReturned')).toBe(300);
     expect(total('pointsReversed')).toBe(77);
@@ -179,7 +207,11 @@ describe('identify', () => {
     const r = await t.call<Body>('POST', '/v1/identify', { card: SILVER });
     expect(r.status).toBe(200);
     expect(r.body.source).toBe('cache');
-    expect(r.body.customer).toMatchObject({ id: 'c-silver', cardLast4: SILVER.slice(-4), redeemNeedsCode: false });
+    expect(r.body.customer).toMatchObject({
+      id: 'c-silver',
+      cardLast4: SILVER.slice(-4),
+      redeemNeedsCode: false,
+    });
   });
 
   it('accepts a magnetic stripe track 2 of the same card', async () => {
@@ -194,7 +226,9 @@ describe('identify', () => {
     expect(unknown.body.error.code).toBe('CUSTOMER_NOT_FOUND');
     const bad = SILVER.slice(0, 12) + String((Number(SILVER[12]) + 1) % 10);
     expect((await t.call<Body>('POST', '/v1/identify', { card: bad })).body.error.code).toBe('CARD_INVALID');
-    expect((await t.call<Body>('POST', '/v1/identify', { card: '4000000000006' })).body.error.code).toBe('CARD_INVALID');
+    expect((await t.call<Body>('POST', '/v1/identify', { card: '4000000000006' })).body.error.code).toBe(
+      'CARD_INVALID',
+    );
     const phone = await t.call<Body>('POST', '/v1/identify', { phone: '12345' });
     expect(phone.status).toBe(400);
     expect(phone.body.error.code).toBe('PHONE_INVALID');
@@ -254,7 +288,10 @@ describe('bad input changes nothing', () => {
     const r = await t.call<Body>('POST', '/v1/receipts/calculate', '{"receiptId":');
     expect(r.status).toBe(400);
     expect(r.body.error).toBeDefined();
-    const huge = await t.call<Body>('POST', '/v1/receipts/calculate', { receiptId: 'h', pad: 'x'.repeat(2_000_000) });
+    const huge = await t.call<Body>('POST', '/v1/receipts/calculate', {
+      receiptId: 'h',
+      pad: 'x'.repeat(2_000_000),
+    });
     expect(huge.status).toBe(413);
   });
 });
@@ -262,7 +299,12 @@ describe('bad input changes nothing', () => {
 describe('access and operations', () => {
   it('every /v1 route wants a valid token', async () => {
     for (const token of [null, 'wrong-token', '']) {
-      const r = await t.call<Body>('POST', '/v1/receipts/calculate', { receiptId: 'a', lines: workedLines }, token);
+      const r = await t.call<Body>(
+        'POST',
+        '/v1/receipts/calculate',
+        { receiptId: 'a', lines: workedLines },
+        token,
+      );
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHORIZED');
     }
@@ -279,7 +321,13 @@ describe('access and operations', () => {
     const api = await t.call<Body>('GET', '/openapi.json', undefined, null);
     expect(api.status).toBe(200);
     expect(Object.keys(api.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/identify', '/v1/receipts/calculate', '/v1/receipts/{receiptId}/confirm', '/v1/returns', '/v1/status']),
+      expect.arrayContaining([
+        '/v1/identify',
+        '/v1/receipts/calculate',
+        '/v1/receipts/{receiptId}/confirm',
+        '/v1/returns',
+        '/v1/status',
+      ]),
     );
   });
 

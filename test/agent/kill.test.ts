@@ -22,10 +22,14 @@ afterAll(async () => {
 async function call(url: string, method: string, route: string, body?: unknown) {
   const res = await fetch(url + route, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(5000),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: JSON answers are read field by field in assertions
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 

@@ -190,6 +190,20 @@ describe('enrolment', () => {
     expect(r.totals.accruedPoints).toBe(0);
     expect(r.tier).toBeNull();
   });
+  it('an unknown card below the amount is not enrolled but still earns at the base tier, without the bonus', () => {
+    const r = calculate(
+      input({
+        program: FULL,
+        customer: customer({ tierId: undefined, periodSpend: 0 }),
+        enrolling: true,
+        lines: lines(86000),
+      }),
+    );
+    expect(r.enrolled).toBe(false);
+    // 860 ₽ reaches the 800 ₽ threshold: 15 % of 86000 kopecks = 129 points; no welcome points.
+    expect(r.totals.accruedPoints).toBe(129);
+    expect(r.applied.some((a) => a.kind === 'enrollment')).toBe(false);
+  });
   it('does not let an enrolling customer redeem or take a tier discount', () => {
     const r = calculate(
       input({

@@ -17,7 +17,12 @@ export interface TestAgent {
   url: string;
   dir: string;
   logs: string[];
-  call<T = Record<string, unknown>>(method: string, url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 

@@ -25,7 +25,10 @@ export async function spawnAgent(args: string[], readyTimeoutMs = 30_000): Promi
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent not ready in ${readyTimeoutMs} ms:\n${output.join('\n')}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`agent not ready in ${readyTimeoutMs} ms:\n${output.join('\n')}`)),
+      readyTimeoutMs,
+    );
     let buffered = '';
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString();

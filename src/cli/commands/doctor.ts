@@ -4,7 +4,7 @@ import { access, mkdir, open, rm, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { listPorts } from '../../../drivers/serial/list-ports.js';
 import { type AgentConfig, loadAgentConfig } from '../../config/agent-config.js';
-import { CliError, type Command, parseOptions } from '../command.js';
+import { type Command, parseOptions } from '../command.js';
 
 type Outcome = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -23,7 +23,9 @@ Checks what a till needs, one line each: the config and program, the data direct
 fsync works), free disk space, serial ports (/dev/serial/by-id) and the register's port, the
 cloud (reachable with the store key) and the clock skew against it. Exit 0 when nothing failed.`,
   async run(argv) {
-    const { values } = parseOptions(argv, { config: { type: 'string', default: '/etc/loyalty-agent/agent.json' } });
+    const { values } = parseOptions(argv, {
+      config: { type: 'string', default: '/etc/loyalty-agent/agent.json' },
+    });
     const checks: Check[] = [];
     let cfg: AgentConfig;
     try {
@@ -45,7 +47,8 @@ cloud (reachable with the store key) and the clock skew against it. Exit 0 when 
 };
 
 function print(checks: Check[]): void {
-  for (const c of checks) console.log(`${c.outcome.toUpperCase().padEnd(5)} ${c.name.padEnd(10)} ${c.detail}`);
+  for (const c of checks)
+    console.log(`${c.outcome.toUpperCase().padEnd(5)} ${c.name.padEnd(10)} ${c.detail}`);
 }
 
 async function checkProgram(cfg: AgentConfig): Promise<Check> {
@@ -95,10 +98,14 @@ async function checkPorts(cfg: AgentConfig): Promise<Check[]> {
   out.push({
     name: 'ports',
     outcome: 'ok',
-    detail: ports.length ? ports.map((p) => `${p.path} → ${p.device ?? '?'}`).join(', ') : 'no devices in /dev/serial/by-id',
+    detail: ports.length
+      ? ports.map((p) => `${p.path} → ${p.device ?? '?'}`).join(', ')
+      : 'no devices in /dev/serial/by-id',
   });
   const wanted = [
-    ...(cfg.register.driver === 'atol' && cfg.register.path ? [['register', cfg.register.path] as const] : []),
+    ...(cfg.register.driver === 'atol' && cfg.register.path
+      ? [['register', cfg.register.path] as const]
+      : []),
     ...(cfg.scanner ? [['scanner', cfg.scanner.path] as const] : []),
     ...(cfg.display ? [['display', cfg.display.path] as const] : []),
   ];
@@ -107,7 +114,8 @@ async function checkPorts(cfg: AgentConfig): Promise<Check[]> {
       await access(p, constants.R_OK | constants.W_OK);
       out.push({ name, outcome: 'ok', detail: `${p} can be opened` });
     } catch (err) {
-      const hint = (err as NodeJS.ErrnoException).code === 'EACCES' ? ' (is the user in the dialout group?)' : '';
+      const hint =
+        (err as NodeJS.ErrnoException).code === 'EACCES' ? ' (is the user in the dialout group?)' : '';
       out.push({ name, outcome: 'fail', detail: `${p}: ${(err as Error).message}${hint}` });
     }
   }
@@ -115,7 +123,8 @@ async function checkPorts(cfg: AgentConfig): Promise<Check[]> {
 }
 
 async function checkCloud(cfg: AgentConfig): Promise<Check[]> {
-  if (!cfg.cloud) return [{ name: 'cloud', outcome: 'warn', detail: 'no cloud configured: the agent works alone' }];
+  if (!cfg.cloud)
+    return [{ name: 'cloud', outcome: 'warn', detail: 'no cloud configured: the agent works alone' }];
   const url = `${cfg.cloud.url.replace(/\/$/, '')}/v1/agents/${encodeURIComponent(cfg.cloud.agentId)}/program`;
   const sent = Date.now();
   try {
@@ -126,11 +135,19 @@ async function checkCloud(cfg: AgentConfig): Promise<Check[]> {
     const received = Date.now();
     const out: Check[] = [];
     if (res.status === 401 || res.status === 403) {
-      out.push({ name: 'cloud', outcome: 'fail', detail: `${cfg.cloud.url} refused the store key (${res.status})` });
+      out.push({
+        name: 'cloud',
+        outcome: 'fail',
+        detail: `${cfg.cloud.url} refused the store key (${res.status})`,
+      });
     } else if (!res.ok && res.status !== 304) {
       out.push({ name: 'cloud', outcome: 'fail', detail: `${cfg.cloud.url} answered ${res.status}` });
     } else {
-      out.push({ name: 'cloud', outcome: 'ok', detail: `${cfg.cloud.url} reachable in ${received - sent} ms` });
+      out.push({
+        name: 'cloud',
+        outcome: 'ok',
+        detail: `${cfg.cloud.url} reachable in ${received - sent} ms`,
+      });
     }
     const date = res.headers.get('date');
     if (date) {
@@ -144,7 +161,13 @@ async function checkCloud(cfg: AgentConfig): Promise<Check[]> {
     }
     return out;
   } catch (err) {
-    return [{ name: 'cloud', outcome: 'warn', detail: `${cfg.cloud.url} not reachable (${(err as Error).message}); the till works offline` }];
+    return [
+      {
+        name: 'cloud',
+        outcome: 'warn',
+        detail: `${cfg.cloud.url} not reachable (${(err as Error).message}); the till works offline`,
+      },
+    ];
   }
 }
 

@@ -23,7 +23,9 @@ Works through the running agent's API (it owns the data directory).`,
     if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit must be a positive whole number');
     if (action === 'list' || action === 'dead') {
       const state = action === 'list' ? 'pending' : 'dead';
-      const { entries } = await client.get<{ entries: QueueItem[] }>(`/v1/queue?state=${state}&limit=${limit}`);
+      const { entries } = await client.get<{ entries: QueueItem[] }>(
+        `/v1/queue?state=${state}&limit=${limit}`,
+      );
       if (values.json) console.log(JSON.stringify(entries, null, 2));
       else console.log(renderQueue(entries, state));
       return 0;

@@ -21,7 +21,11 @@ already there.`,
     try {
       await migrate(db);
       const seeded = await seedDemo(db, { clock: () => new Date(), program, timezone: cfg.timezone });
-      console.log(seeded ? `seeded ${seeded.customers.length} customers and ${seeded.coupons.length} coupons` : 'demo data already present');
+      console.log(
+        seeded
+          ? `seeded ${seeded.customers.length} customers and ${seeded.coupons.length} coupons`
+          : 'demo data already present',
+      );
     } finally {
       await db.close();
     }

@@ -4,6 +4,7 @@ import { untilSignal } from '../../app/signals.js';
 import { loadAgentConfig } from '../../config/agent-config.js';
 import { ConfigError } from '../../config/secrets.js';
 import { systemdNotifier } from '../../ops/systemd-notify.js';
+import { StoreCorruptError, StoreLockedError } from '../../storage/index.js';
 import { CliError, type Command, parseOptions } from '../command.js';
 
 const command: Command = {
@@ -26,14 +27,27 @@ and HTTP listens, and pings the watchdog.`,
     const log = createLogger(cfg.logLevel);
     const notifier = systemdNotifier(process.env, (m) => log.warn(m));
     const { tillExtras } = await import('../../app/till-extras.js');
-    const agent = await startAgent(cfg, { logger: log, extras: tillExtras });
+    let agent: Awaited<ReturnType<typeof startAgent>>;
+    try {
+      agent = await startAgent(cfg, { logger: log, extras: tillExtras });
+    } catch (err) {
+      // A locked or damaged store is for store IT to act on: one clear line, no stack (exit 3).
+      if (err instanceof StoreLockedError || err instanceof StoreCorruptError) {
+        log.fatal({ err: err.message }, 'cannot start');
+        throw new CliError(err.message, 3);
+      }
+      throw err;
+    }
     notifier.ready(`serving ${agent.url}`);
-    return untilSignal(async () => {
-      notifier.stopping();
-      await agent.close();
-      notifier.close();
-      log.info('agent stopped');
-    }, (m) => log.info(m));
+    return untilSignal(
+      async () => {
+        notifier.stopping();
+        await agent.close();
+        notifier.close();
+        log.info('agent stopped');
+      },
+      (m) => log.info(m),
+    );
   },
 };
 

@@ -45,8 +45,10 @@ export function needsAttention(s: Status): boolean {
 }
 
 export function renderStatus(s: Status): string {
-  const err = (e: unknown) => (typeof e === 'string' ? e : e && typeof e === 'object' ? (e as { message?: string }).message : '');
-  const age = (sec: number) => (sec < 120 ? `${sec} s` : sec < 7200 ? `${Math.round(sec / 60)} min` : `${Math.round(sec / 3600)} h`);
+  const err = (e: unknown) =>
+    typeof e === 'string' ? e : e && typeof e === 'object' ? (e as { message?: string }).message : '';
+  const age = (sec: number) =>
+    sec < 120 ? `${sec} s` : sec < 7200 ? `${Math.round(sec / 60)} min` : `${Math.round(sec / 3600)} h`;
   const lines = [
     `loyalty-agent ${s.version} — store ${s.storeId}${s.tillId ? `, till ${s.tillId}` : ''}, up ${age(s.uptimeSec)}`,
     `register  ${s.register.driver}: ${s.register.state}${s.register.lastError ? ` (last error: ${err(s.register.lastError)})` : ''}`,
@@ -55,7 +57,10 @@ export function renderStatus(s: Status): string {
     `program   ${s.program.version}`,
     `cache     ${s.cache.customers} customers${s.cache.updatedAt ? `, updated ${s.cache.updatedAt}` : ''}`,
   ];
-  if (s.queue.deadLetter > 0) lines.push(`ATTENTION: dead letters — see 'loyalty-agent queue dead', re-send with 'loyalty-agent queue resend'`);
+  if (s.queue.deadLetter > 0)
+    lines.push(
+      `ATTENTION: dead letters — see 'loyalty-agent queue dead', re-send with 'loyalty-agent queue resend'`,
+    );
   return lines.join('\n');
 }
 

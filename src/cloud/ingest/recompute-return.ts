@@ -1,7 +1,7 @@
 // Re-checks a return against its sale: the engine's share of money, points given back and points
 // taken back for the returned quantities, given what earlier returns of that receipt took.
-import { computeReturn } from '../../domain/index.js';
-import type { ReturnedSoFar, ReturnResult, SoldLine } from '../../domain/types.js';
+import { computeReturn, returnedSoFar } from '../../domain/index.js';
+import type { ReturnResult, SoldLine } from '../../domain/types.js';
 import type { Tx } from '../../protocol/sync.js';
 import type { DiffCollector } from './recompute-diff.js';
 
@@ -19,18 +19,7 @@ export function recomputeReturn(
     redeemed: l.redeemed,
     accruedPoints: l.accruedPoints,
   }));
-  const returned: Record<string, ReturnedSoFar> = {};
-  for (const r of earlierReturns) {
-    for (const l of r.lines) {
-      const acc = returned[l.lineId] ?? { qty: 0, paid: 0, redeemed: 0, accruedPoints: 0 };
-      // Thousandths keep repeated fractional quantities exact.
-      acc.qty = (Math.round(acc.qty * 1000) + Math.round(l.qty * 1000)) / 1000;
-      acc.paid += l.paid;
-      acc.redeemed += l.redeemed;
-      acc.accruedPoints += l.accruedPoints;
-      returned[l.lineId] = acc;
-    }
-  }
+  const returned = returnedSoFar(earlierReturns.map((r) => r.lines));
   let result: ReturnResult;
   try {
     result = computeReturn(

@@ -24,7 +24,10 @@ export interface StatusSource {
   resend(ids?: string[]): Promise<number>;
 }
 
-export async function operationsRoutes(app: FastifyInstance, opts: { source: StatusSource; metrics: Metrics }) {
+export async function operationsRoutes(
+  app: FastifyInstance,
+  opts: { source: StatusSource; metrics: Metrics },
+) {
   const tags = ['operations'];
   app.get('/v1/status', { schema: { tags, response: { 200: S.StatusReply, ...S.errors(401) } } }, async () =>
     opts.source.status(),

@@ -10,13 +10,21 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
 
   app.post<{ Body: Static<typeof S.CustomerQuery> }>(
     '/v1/identify',
-    { schema: { tags, body: S.CustomerQuery, response: { 200: S.IdentifyReply, ...S.errors(400, 401, 404) } } },
+    {
+      schema: { tags, body: S.CustomerQuery, response: { 200: S.IdentifyReply, ...S.errors(400, 401, 404) } },
+    },
     async (req) => till.identify(req.tillId, req.body as Query),
   );
 
   app.post<{ Body: Static<typeof S.CalculateBody> }>(
     '/v1/receipts/calculate',
-    { schema: { tags, body: S.CalculateBody, response: { 200: S.CalculateReply, ...S.errors(400, 401, 409) } } },
+    {
+      schema: {
+        tags,
+        body: S.CalculateBody,
+        response: { 200: S.CalculateReply, ...S.errors(400, 401, 409) },
+      },
+    },
     async (req) => till.calculate(req.tillId, req.body),
   );
 
@@ -51,7 +59,9 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
 
   app.post<{ Body: Static<typeof S.ReturnBody> }>(
     '/v1/returns',
-    { schema: { tags, body: S.ReturnBody, response: { 200: S.ReturnReply, ...S.errors(400, 401, 404, 409) } } },
+    {
+      schema: { tags, body: S.ReturnBody, response: { 200: S.ReturnReply, ...S.errors(400, 401, 404, 409) } },
+    },
     async (req) => till.createReturn(req.tillId, req.body),
   );
 }
