@@ -1,9 +1,9 @@
 // The cashier page learns about scans over server-sent events: GET /v1/scans/stream keeps a
 // text/event-stream open per till; POST /v1/scans injects a code (typed on the page, or the demo).
-import { timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TillError } from '../../src/agent/till-api.js';
+import { tillOfRequest } from '../../src/http/auth.js';
 import { installErrorReplies } from '../evotor/error-reply.js';
 import { classifyCode, type ScanClassifier } from './classify.js';
 import type { ScanHub } from './hub.js';
@@ -133,18 +133,5 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
  * agent's authenticated scope, e.g. in the demo.
  */
 export function bearerTokenAuth(tokens: { token: string; tillId: string }[]): ScanAuth {
-  const known = tokens.map((t) => ({ token: Buffer.from(t.token), tillId: t.tillId }));
-  return (request) => {
-    const header = request.headers.authorization;
-    const queryToken = (request.query as { token?: unknown } | undefined)?.token;
-    const presented =
-      typeof header === 'string' && header.startsWith('Bearer ')
-        ? header.slice(7).trim()
-        : typeof queryToken === 'string'
-          ? queryToken
-          : '';
-    const given = Buffer.from(presented);
-    const match = known.find((k) => k.token.length === given.length && timingSafeEqual(k.token, given));
-    return match?.tillId ?? null;
-  };
+  return tillOfRequest(tokens);
 }

@@ -9,9 +9,8 @@ import type {
   CouponState,
   CustomerSnapshot,
   ReturnedSoFar,
-  SoldLine,
 } from '../domain/types.js';
-import type { Tx, TxLine } from '../protocol/sync.js';
+import type { Tx } from '../protocol/sync.js';
 import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
 import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
 import { addBalances, customerKeyOf, unsyncedEffect } from './local-balance.js';
@@ -24,6 +23,7 @@ import type {
   OpenReceipts,
 } from './ports.js';
 import type { ProgramHolder } from './program-holder.js';
+import { returnTx, soldLinesOf } from './return-tx.js';
 import {
   type CalculateRequest,
   type CalculateResponse,
@@ -286,56 +286,22 @@ export class TillService implements TillApi {
     if (!sale) {
       throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${req.receiptId} не найден на этой кассе`);
     }
-    const sold: SoldLine[] = sale.tx.lines.map((l) => ({
-      lineId: l.lineId,
-      qty: l.qty,
-      paid: l.paid,
-      redeemed: l.redeemed,
-      accruedPoints: l.accruedPoints,
-    }));
     const program = this.o.program.current();
-    const result = computeReturn(sold, this.returnedSoFar(req.receiptId), req.lines, program.pointValue);
-    const byId = new Map(sale.tx.lines.map((l) => [l.lineId, l]));
-    const lines: TxLine[] = result.lines.map((r) => {
-      const orig = byId.get(r.lineId)!;
-      return {
-        lineId: r.lineId,
-        sku: orig.sku,
-        name: orig.name,
-        price: orig.price,
-        qty: r.qty,
-        ...(orig.category !== undefined && { category: orig.category }),
-        ...(orig.tags !== undefined && { tags: orig.tags }),
-        amount: r.paid + r.redeemed,
-        discount: 0,
-        redeemed: r.redeemed,
-        paid: r.paid,
-        accruedPoints: r.accruedPoints,
-      };
-    });
-    const tx: Omit<Tx, 'seq'> = {
+    const result = computeReturn(
+      soldLinesOf(sale.tx),
+      this.returnedSoFar(req.receiptId),
+      req.lines,
+      program.pointValue,
+    );
+    const tx = returnTx(sale.tx, result, {
       id: this.newId(),
-      kind: 'return',
       storeId: this.o.storeId,
       tillId,
       at: this.o.now().toISOString(),
       offline: !this.o.cloud || !this.o.cloudOnline(),
-      programVersion: sale.tx.programVersion ?? program.version,
-      receiptId: req.receiptId,
       returnId: req.returnId,
-      customer: sale.tx.customer,
-      lines,
-      totals: {
-        amount: lines.reduce((s, l) => s + l.amount, 0),
-        discount: 0,
-        redeemedPoints: result.refund.pointsReturned,
-        redeemedAmount: lines.reduce((s, l) => s + l.redeemed, 0),
-        toPay: result.refund.amount,
-        accruedPoints: result.refund.pointsReversed,
-      },
-      refund: result.refund,
       timezone: this.o.timezone,
-    };
+    });
     await this.o.journal.append(tx);
     this.o.onJournalAppend?.();
     const stored = this.o.journal.byReturnId(req.returnId);

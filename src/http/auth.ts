@@ -9,11 +9,14 @@ declare module 'fastify' {
   }
 }
 
-export function tokenAuth(tokens: { token: string; tillId: string }[]) {
-  const entries = tokens.map((t) => ({ token: Buffer.from(t.token), tillId: t.tillId }));
-  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+/** The till a request's token belongs to, or null. The token may also come as `?token=`
+ * (EventSource cannot send headers, so the scan stream needs it). Compared in constant time. */
+export function tillOfRequest(
+  tokens: { token: string; tillId: string }[],
+): (request: FastifyRequest) => string | null {
+  const known = tokens.map((t) => ({ token: Buffer.from(t.token), tillId: t.tillId }));
+  return (request) => {
     const header = request.headers.authorization;
-    // EventSource cannot send headers: the scan stream may carry the token in the query.
     const queryToken = (request.query as { token?: unknown } | undefined)?.token;
     const presented =
       typeof header === 'string' && header.startsWith('Bearer ')
@@ -22,9 +25,18 @@ export function tokenAuth(tokens: { token: string; tillId: string }[]) {
           ? queryToken
           : '';
     const given = Buffer.from(presented);
-    const match = entries.find((e) => e.token.length === given.length && timingSafeEqual(e.token, given));
-    if (!match)
+    return (
+      known.find((k) => k.token.length === given.length && timingSafeEqual(k.token, given))?.tillId ?? null
+    );
+  };
+}
+
+export function tokenAuth(tokens: { token: string; tillId: string }[]) {
+  const tillOf = tillOfRequest(tokens);
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const tillId = tillOf(request);
+    if (!tillId)
       throw new TillError(401, 'UNAUTHORIZED', 'Нужен действующий токен кассы (Authorization: Bearer …)');
-    request.tillId = match.tillId;
+    request.tillId = tillId;
   };
 }

@@ -28,7 +28,9 @@ describe('housekeeping at start', () => {
     const second = await startTestAgent({ receipts: { ttlSec: 30 } }, { dir });
     try {
       expect(second.agent.store.openReceipts.get('done')).toBeUndefined();
-      expect((await second.call<{ status: string }>('GET', '/v1/receipts/done')).body.status).toBe('confirmed');
+      expect((await second.call<{ status: string }>('GET', '/v1/receipts/done')).body.status).toBe(
+        'confirmed',
+      );
       expect(second.agent.store.openReceipts.get('stale')?.status).toBe('cancelled');
       const late = await second.call<{ error: { code: string } }>('POST', '/v1/receipts/stale/confirm', {});
       expect(late.status).toBe(409);
