@@ -69,6 +69,8 @@ export function renderReport(r: Report): string {
         `| ${f.name} | ${fmt(f.summary.min)} ${f.unit} | ${fmt(f.summary.median)} ${f.unit} | ${fmt(f.summary.p99)} ${f.unit} | ${f.summary.samples} | ${f.anchor} | ${f.goal} | ${f.pass ? 'pass' : '**FAIL**'} |`,
     ),
     '',
+    'Each missed goal, its cause and what would close it: [DECISIONS-bench.md, "Known gaps"](DECISIONS-bench.md#known-gaps).',
+    '',
     '## Growth',
     '',
   ];
