@@ -5,7 +5,7 @@
 //
 // Totals depend on the day (birthday window, promotions by date and hour), so the test reads
 // what the agent answered and checks the page shows exactly that, formatted as the cashier sees it.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,9 +14,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type RunningDemo, startDemo } from '../../src/ops/demo-chain.js';
 import { formatPoints, formatRubles } from '../../src/web/cashier/money.js';
+import { CHROMIUM, hasChromium, text, waitForText } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.resolve('artifacts');
 
 // The browser tests of the demo need Chromium; say so loudly when it is missing (never silently).
@@ -42,28 +41,6 @@ interface Calculated {
   totals: Totals;
   customer?: { id: string };
 }
-
-async function waitForText(page: Page, selector: string, expected: string, timeout = 10_000): Promise<void> {
-  try {
-    await page.waitForFunction(
-      ([sel, text]) => {
-        const node = document.querySelector(sel as string);
-        return node !== null && !node.hidden && (node.textContent ?? '').includes(text as string);
-      },
-      [selector, expected],
-      { timeout },
-    );
-  } catch {
-    const shown = await page
-      .locator(selector)
-      .textContent()
-      .catch(() => '(missing)');
-    throw new Error(`${selector} should show "${expected}" but shows "${shown}"`);
-  }
-}
-
-// biome-ignore lint/performance/useDomNodeTextContent: rendered text is what is being checked
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
 
 describe.skipIf(!hasChromium)('the cashier page on the real demo', () => {
   let dir: string;

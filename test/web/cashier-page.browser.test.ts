@@ -1,16 +1,15 @@
 // Drives the real cashier page in Debian's Chromium against a fake POS API: a full sale typed and
 // clicked (mostly keyboard), the SMS-code prompt, returns, errors, the scanner stream, small screens.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashierPage } from '../../src/web/plugin.js';
+import { CHROMIUM, hasChromium, text, waitForText } from '../helpers/browser.js';
 import { type FakePosApi, registerFakePosApi, SMS_CODE, TILL_TOKEN } from './fake-pos-api.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifacts');
 
 if (!hasChromium) {
@@ -55,29 +54,6 @@ async function startServer(scanStream = true): Promise<Server> {
   return { app, fake, url };
 }
 
-/** Waits until the element's text contains `expected`; fails with what it showed instead. */
-async function waitForText(page: Page, selector: string, expected: string, timeout = 5000): Promise<void> {
-  try {
-    await page.waitForFunction(
-      ([sel, text]) => {
-        const node = document.querySelector(sel as string);
-        return node !== null && !node.hidden && (node.textContent ?? '').includes(text as string);
-      },
-      [selector, expected],
-      { timeout },
-    );
-  } catch {
-    const shown = await page
-      .locator(selector)
-      .textContent()
-      .catch(() => '(missing)');
-    throw new Error(`${selector} should show "${expected}" but shows "${shown}"`);
-  }
-}
-
-// innerText on purpose: the text as the cashier sees it, line breaks of block elements included.
-// biome-ignore lint/performance/useDomNodeTextContent: rendered text is what is being checked
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 describe.skipIf(!hasChromium)('cashier page in Chromium', () => {
