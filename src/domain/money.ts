@@ -46,7 +46,19 @@ export function divBig(num: bigint, den: bigint, mode: Rounding): bigint {
 export function mulDiv(a: number, b: number, den: number, mode: Rounding): number {
   const product = a * b;
   if (Number.isSafeInteger(product) && Number.isSafeInteger(den)) {
-    return Number(divBig(BigInt(product), BigInt(den), mode));
+    // Exact in Numbers: % of safe integers is exact, and (product − r) / den is a whole quotient.
+    // This is the hot path of every receipt; BigInt costs an allocation per operation.
+    const r = product % den;
+    const q = (product - r) / den + 0;
+    if (r === 0) return q;
+    switch (mode) {
+      case 'floor':
+        return product < 0 ? q - 1 : q;
+      case 'ceil':
+        return product < 0 ? q : q + 1;
+      case 'halfUp':
+        return Math.abs(r) * 2 >= den ? (product < 0 ? q - 1 : q + 1) : q;
+    }
   }
   return Number(divBig(BigInt(a) * BigInt(b), BigInt(den), mode));
 }

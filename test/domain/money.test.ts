@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   fiscalPositions,
@@ -35,6 +36,28 @@ describe('mulDiv', () => {
   it('stays exact beyond 2^53 via BigInt', () => {
     // 9e15 × 3 / 3 would lose digits as a double product.
     expect(mulDiv(9_007_199_254_740_991, 3, 3, 'halfUp')).toBe(9_007_199_254_740_991);
+  });
+  it('the Number path agrees with exact BigInt arithmetic in every mode and sign', () => {
+    const reference = (a: number, b: number, den: number, mode: 'floor' | 'ceil' | 'halfUp'): number => {
+      const num = BigInt(a) * BigInt(b);
+      const d = BigInt(den);
+      const q = num / d;
+      const r = num % d;
+      if (r === 0n) return Number(q);
+      if (mode === 'floor') return Number(num < 0n ? q - 1n : q);
+      if (mode === 'ceil') return Number(num < 0n ? q : q + 1n);
+      return Number((r < 0n ? -r : r) * 2n >= d ? (num < 0n ? q - 1n : q + 1n) : q);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.integer({ min: -1e6, max: 1e6 }),
+        fc.integer({ min: 1, max: 1e7 }),
+        fc.constantFrom('floor' as const, 'ceil' as const, 'halfUp' as const),
+        (a, b, den, mode) => Object.is(mulDiv(a, b, den, mode), reference(a, b, den, mode) + 0),
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 
