@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   card,
-  customer,
   SUNDAY,
+  silverCustomer,
   startTestAgent,
   type TestAgent,
   workedLines,
@@ -15,14 +15,7 @@ let t: TestAgent;
 
 beforeAll(async () => {
   t = await startTestAgent();
-  await t.agent.store.cache.apply([
-    customer('c-silver', {
-      cards: [SILVER],
-      tierId: 'silver',
-      periodSpend: 600000,
-      balance: { available: 300, pending: 0 },
-    }),
-  ]);
+  await t.agent.store.cache.apply([silverCustomer('c-silver', SILVER)]);
 });
 afterAll(() => t.close());
 

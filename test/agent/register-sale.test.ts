@@ -11,6 +11,7 @@ import {
   card,
   customer,
   SUNDAY,
+  silverCustomer,
   startTestAgent,
   type TestAgent,
   workedLines,
@@ -34,12 +35,7 @@ describe('POST /v1/sales through the simulated register (no cloud)', () => {
   beforeAll(async () => {
     t = await startRegisterAgent();
     await t.agent.store.cache.apply([
-      customer('c-silver', {
-        cards: [SILVER],
-        tierId: 'silver',
-        periodSpend: 600000,
-        balance: { available: 300, pending: 0 },
-      }),
+      silverCustomer('c-silver', SILVER),
       customer('c-silver-2', { cards: [SILVER_2], tierId: 'silver', periodSpend: 600000 }),
     ]);
   });

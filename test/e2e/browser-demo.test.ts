@@ -10,11 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type RunningDemo, startDemo } from '../../src/ops/demo-chain.js';
 import { formatPoints, formatRubles } from '../../src/web/cashier/money.js';
-import { CHROMIUM, hasChromium, text, waitForText } from '../helpers/browser.js';
+import { CHROMIUM, hasChromium, launchChromium, text, waitForText } from '../helpers/browser.js';
 
 const ARTIFACTS = path.resolve('artifacts');
 
@@ -59,19 +59,7 @@ describe.skipIf(!hasChromium)('the cashier page on the real demo', () => {
       logLevel: 'warn',
       logger: pino({ level: 'warn' }),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({
       viewport: { width: 1024, height: 768 },
       locale: 'ru-RU',

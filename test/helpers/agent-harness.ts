@@ -112,6 +112,16 @@ export function customer(id: string, over: Partial<CachedCustomer> = {}): Cached
   };
 }
 
+/** The worked example's customer: silver (600 000 spent this period), 300 points. */
+export function silverCustomer(id: string, cardNumber: string): CachedCustomer {
+  return customer(id, {
+    cards: [cardNumber],
+    tierId: 'silver',
+    periodSpend: 600000,
+    balance: { available: 300, pending: 0 },
+  });
+}
+
 /** MECHANICS.md worked example lines. */
 export const workedLines = [
   { lineId: 'A', sku: 'MILK-1', name: 'Молоко', price: 8990, qty: 3, category: 'dairy' },

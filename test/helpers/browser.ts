@@ -1,7 +1,7 @@
 // Shared by the browser tests: Debian's Chromium (skipped with a message when absent) and the
 // two page reads they all use.
 import { existsSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 // The waitForFunction callback runs in the browser; the project compiles without the DOM library,
 // so the little it touches is declared here (module scope).
@@ -11,6 +11,23 @@ declare const document: {
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+
+/** Headless Debian Chromium; the flags keep it off this machine's closed network. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
 
 /** Waits until the element's text contains `expected`; fails with what it showed instead. */
 export async function waitForText(
