@@ -14,6 +14,7 @@ import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCentralRoutes } from './routes/central-routes.js';
 import { registerLookupRoutes } from './routes/lookup-routes.js';
 import { registerPageRoutes } from './routes/page-routes.js';
+import { registerReceiptRoutes } from './routes/receipt-routes.js';
 import { seedDemo } from './seed/seed-demo.js';
 import { type SmsGateway, TestSmsGateway } from './sms-gateway.js';
 import { ProgramStore } from './store/program-store.js';
@@ -83,6 +84,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     });
     installErrorHandler(app);
     registerAgentRoutes(app, services);
+    registerReceiptRoutes(app, services);
     registerLookupRoutes(app, services);
     registerCentralRoutes(app, services);
     registerPageRoutes(app, services);

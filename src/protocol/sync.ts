@@ -67,6 +67,11 @@ export interface Tx {
   customerView?: Record<string, unknown> | null;
   /** Extra, enrolment only: the points the enrolment itself grants (already counted in the sale's accruedPoints). */
   bonusPoints?: Points;
+  /**
+   * Extra, returns only: the store whose sale this return reverses, when it is not the returning
+   * store (a receipt sold elsewhere, read from the cloud). Absent = the sale is this store's own.
+   */
+  originalStoreId?: string;
 }
 
 export type TxStatus = 'accepted' | 'duplicate' | 'retry' | 'rejected';
@@ -103,4 +108,37 @@ export interface QrKey {
   kid: string;
   /** base64 of the raw 32-byte Ed25519 public key. */
   publicKey: string;
+}
+
+/** One return the cloud has applied to a sale, as `GET /v1/agents/{agentId}/receipts/{receiptId}` lists it. */
+export interface ReceiptReturnRecord {
+  /** The return transaction's id (the idempotency key of the outbox). */
+  id: string;
+  returnId?: string;
+  /** The store that took the goods back. */
+  storeId: string;
+  tillId: string;
+  at: string;
+  /** The returned part of each line, positive, as in the return Tx. */
+  lines: { lineId: string; qty: number; paid: Kopecks; redeemed: Kopecks; accruedPoints: Points }[];
+  refund?: { amount: Kopecks; pointsReturned: Points; pointsReversed: Points };
+}
+
+/**
+ * `GET /v1/agents/{agentId}/receipts/{receiptId}` → a sale as an agent needs it to take a return of
+ * a receipt it did not record: the sale Tx as the selling agent sent it, the customer the cloud
+ * booked it to, and every return of it the cloud has applied (from any store).
+ */
+export interface ReceiptForReturn {
+  receiptId: string;
+  /** The store that sold it. */
+  storeId: string;
+  tillId: string;
+  at: string;
+  /** The cloud's customer of the sale (it may have been created by the sale itself), or null. */
+  customerId: string | null;
+  sale: Tx;
+  returns: ReceiptReturnRecord[];
+  /** Per line, what those returns took together (the `returned` input of computeReturn). */
+  returned: Record<string, { qty: number; paid: Kopecks; redeemed: Kopecks; accruedPoints: Points }>;
 }
