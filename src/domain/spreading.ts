@@ -1,6 +1,7 @@
 // MECHANICS step 5: spreading an integer amount over lines, proportionally to weights, exactly.
 // Caps are what a line can still take (its room above the floor); the overflow of a capped line
-// goes to the others. All arithmetic is on BigInt so large weights never lose precision.
+// goes to the others. The arithmetic runs on Numbers while every product stays below 2^53 (every
+// real receipt) and on BigInt beyond, so large weights never lose precision either way.
 
 function assertCount(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
@@ -20,19 +21,23 @@ export function spread(amount: number, weights: number[], caps?: number[]): numb
   weights.forEach((w, i) => {
     assertCount(w, `weights[${i}]`);
   });
-  return spreadBig(
-    amount,
-    weights.map((w) => BigInt(w)),
-    caps,
-  );
+  return spreadWith(amount, weights, caps);
 }
 
 /** `spread` with BigInt weights (products of amounts and ratios may exceed 2^53). */
 export function spreadBig(amount: number, weights: bigint[], caps?: number[]): number[] {
-  assertCount(amount, 'amount');
   weights.forEach((w, i) => {
     if (w < 0n) throw new RangeError(`weights[${i}] must not be negative`);
   });
+  return spreadWith(amount, weights, caps);
+}
+
+function spreadWith(
+  amount: number,
+  weights: readonly (number | bigint)[],
+  caps: number[] | undefined,
+): number[] {
+  assertCount(amount, 'amount');
   if (caps) {
     if (caps.length !== weights.length) throw new RangeError('caps and weights must have the same length');
     caps.forEach((c, i) => {
@@ -48,27 +53,94 @@ export function spreadBig(amount: number, weights: bigint[], caps?: number[]): n
   if (amount === 0) return parts;
   const capOf = (i: number): number => (caps ? caps[i]! : Number.POSITIVE_INFINITY);
   const indices = weights.map((_, i) => i);
-  let remaining = allocate(
+  const byWeight = exactFor(amount, weights);
+  let remaining = allocateIn(
     amount,
-    indices.filter((i) => weights[i]! > 0n && capOf(i) > 0),
-    (i) => weights[i]!,
+    indices.filter((i) => byWeight.weights[i]! > 0 && capOf(i) > 0),
+    byWeight,
     capOf,
     parts,
   );
   if (remaining > 0) {
     // No weighted line can take more: share the rest by free capacity (or equally without caps).
-    const free = indices.filter((i) => capOf(i) - parts[i]! > 0);
-    remaining = allocate(
+    const freeOf = (i: number): number => capOf(i) - parts[i]!;
+    const byFree = exactFor(
       remaining,
-      free,
-      (i) => (caps ? BigInt(capOf(i) - parts[i]!) : 1n),
-      (i) => capOf(i) - parts[i]!,
+      indices.map((i) => (caps ? Math.max(freeOf(i), 0) : 1)),
+    );
+    remaining = allocateIn(
+      remaining,
+      indices.filter((i) => freeOf(i) > 0),
+      byFree,
+      freeOf,
       parts,
-      true,
     );
   }
   if (remaining !== 0) throw new RangeError(`internal: ${remaining} left after spreading`);
   return parts;
+}
+
+/** Exact integer arithmetic on one representation (Number or BigInt), chosen per call. */
+interface Exact<T> {
+  kind: T extends number ? 'number' : 'bigint';
+  weights: readonly T[];
+  sum(values: T[]): T;
+  /** rest × weight ≥ cap × total */
+  reachesCap(rest: number, weight: T, cap: number, total: T): boolean;
+  /** ⌊rest × weight / total⌋ and the remainder */
+  share(rest: number, weight: T, total: T): { share: number; remainder: T };
+}
+
+const numbers = (weights: readonly number[]): Exact<number> => ({
+  kind: 'number',
+  weights,
+  sum: (values) => values.reduce((s, v) => s + v, 0),
+  // cap ≤ rest here, so cap × total ≤ rest × total, which exactFor bounded below 2^53.
+  reachesCap: (rest, weight, cap, total) => cap <= rest && rest * weight >= cap * total,
+  share: (rest, weight, total) => {
+    const product = rest * weight;
+    const remainder = product % total;
+    return { share: (product - remainder) / total, remainder };
+  },
+});
+
+const bigints = (weights: readonly bigint[]): Exact<bigint> => ({
+  kind: 'bigint',
+  weights,
+  sum: (values) => values.reduce((s, v) => s + v, 0n),
+  reachesCap: (rest, weight, cap, total) => BigInt(rest) * weight >= BigInt(cap) * total,
+  share: (rest, weight, total) => {
+    const product = BigInt(rest) * weight;
+    return { share: Number(product / total), remainder: product % total };
+  },
+});
+
+/**
+ * Numbers are exact when amount × Σweights < 2^53: every product below (rest × weight,
+ * rest × total, cap × total with cap ≤ rest) is bounded by it.
+ */
+function exactFor(amount: number, weights: readonly (number | bigint)[]): EitherExact {
+  let total = 0;
+  for (const w of weights) total += Number(w);
+  if (Number.isSafeInteger(total) && Number.isSafeInteger(amount * total)) {
+    return numbers(weights.map(Number));
+  }
+  return bigints(weights.map((w) => BigInt(w)));
+}
+
+type EitherExact = Exact<number> | Exact<bigint>;
+
+function allocateIn(
+  amount: number,
+  active: number[],
+  exact: EitherExact,
+  capOf: (i: number) => number,
+  parts: number[],
+): number {
+  // Each branch narrows `exact` to one arithmetic, so `allocate` is instantiated for it.
+  return exact.kind === 'number'
+    ? allocate(amount, active, exact, capOf, parts)
+    : allocate(amount, active, exact, capOf, parts);
 }
 
 /**
@@ -77,42 +149,40 @@ export function spreadBig(amount: number, weights: bigint[], caps?: number[]): n
  * the rest is split by floors and largest remainders. Adds to `parts`; returns what is left
  * (non-zero only when `active` is empty).
  */
-function allocate(
+function allocate<T extends number | bigint>(
   amount: number,
   active: number[],
-  weightOf: (i: number) => bigint,
+  exact: Exact<T>,
   capOf: (i: number) => number,
   parts: number[],
-  addToExisting = false,
 ): number {
+  const weightOf = (i: number): T => exact.weights[i]!;
   let remaining = amount;
   let open = active;
   for (;;) {
     if (open.length === 0 || remaining === 0) return remaining;
-    const total = open.reduce((s, i) => s + weightOf(i), 0n);
-    const rest = BigInt(remaining);
+    const total = exact.sum(open.map(weightOf));
+    const rest = remaining;
     const full = open.filter(
-      (i) => Number.isFinite(capOf(i)) && rest * weightOf(i) >= BigInt(capOf(i)) * total,
+      (i) => Number.isFinite(capOf(i)) && exact.reachesCap(rest, weightOf(i), capOf(i), total),
     );
     if (full.length === 0) break;
     for (const i of full) {
       const cap = capOf(i);
-      parts[i] = (addToExisting ? parts[i]! : 0) + cap;
+      parts[i]! += cap;
       remaining -= cap;
     }
     open = open.filter((i) => !full.includes(i));
   }
 
-  const total = open.reduce((s, i) => s + weightOf(i), 0n);
-  const rest = BigInt(remaining);
-  const remainders: { i: number; r: bigint }[] = [];
+  const total = exact.sum(open.map(weightOf));
+  const remainders: { i: number; r: T }[] = [];
   let given = 0;
   for (const i of open) {
-    const exact = rest * weightOf(i);
-    const share = Number(exact / total);
-    parts[i] = (addToExisting ? parts[i]! : 0) + share;
+    const { share, remainder } = exact.share(remaining, weightOf(i), total);
+    parts[i]! += share;
     given += share;
-    remainders.push({ i, r: exact % total });
+    remainders.push({ i, r: remainder });
   }
   // Largest remainder first; the stable order of `open` settles ties in favour of the earlier line.
   remainders.sort((x, y) => (x.r === y.r ? x.i - y.i : x.r > y.r ? -1 : 1));
