@@ -7,6 +7,55 @@ import type { ReceiptLineInput } from './types.js';
 
 /** Returns clean copies of the lines; throws DomainError RECEIPT_INVALID listing every problem. */
 export function validateReceiptLines(lines: unknown): ReceiptLineInput[] {
+  return wellFormedReceiptLines(lines) ?? checkReceiptLines(lines);
+}
+
+/**
+ * The common case, checked without composing a single message: every line well formed and its
+ * lineId unique → clean copies; anything else → null, and `checkReceiptLines` names the problems.
+ * It runs on every receipt, where the thorough reader's per-field paths were a quarter of all the
+ * memory a calculation allocates. Property-tested to agree with `checkReceiptLines`.
+ */
+export function wellFormedReceiptLines(lines: unknown): ReceiptLineInput[] | null {
+  if (!Array.isArray(lines) || lines.length === 0) return null;
+  const seen = new Set<string>();
+  const out: ReceiptLineInput[] = [];
+  for (const raw of lines) {
+    const line = wellFormedLine(raw);
+    if (!line || seen.has(line.lineId)) return null;
+    seen.add(line.lineId);
+    out.push(line);
+  }
+  return out;
+}
+
+function wellFormedLine(raw: unknown): ReceiptLineInput | null {
+  if (!isObject(raw)) return null;
+  const { lineId, sku, name, price, qty, category, tags, minPrice } = raw;
+  if (typeof lineId !== 'string' || lineId.trim() === '') return null;
+  if (typeof sku !== 'string' || sku.trim() === '') return null;
+  if (name !== undefined && typeof name !== 'string') return null;
+  if (typeof price !== 'number' || !Number.isSafeInteger(price) || price < 0) return null;
+  if (quantityIssue(qty) !== null) return null;
+  const quantity = qty as number;
+  if (!Number.isSafeInteger(price * Math.round(quantity * QTY_SCALE))) return null;
+  if (category !== undefined && typeof category !== 'string') return null;
+  if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string' && t !== ''))) {
+    return null;
+  }
+  const hasFloor = minPrice !== undefined && minPrice !== null;
+  if (hasFloor && !(typeof minPrice === 'number' && Number.isSafeInteger(minPrice) && minPrice >= 0))
+    return null;
+  if (hasFloor && (minPrice as number) > price) return null;
+  const line: ReceiptLineInput = { lineId, sku, name: name ?? '', price, qty: quantity };
+  if (category !== undefined) line.category = category;
+  if (tags !== undefined) line.tags = (tags as string[]).slice();
+  if (hasFloor) line.minPrice = minPrice as number;
+  return line;
+}
+
+/** The thorough reader: every problem of every line, each named by its path. */
+export function checkReceiptLines(lines: unknown): ReceiptLineInput[] {
   if (!Array.isArray(lines))
     throw new DomainError('RECEIPT_INVALID', 'lines must be an array', ['lines must be an array']);
   if (lines.length === 0) {
