@@ -84,35 +84,42 @@ function spreadWith(
 interface Exact<T> {
   kind: T extends number ? 'number' : 'bigint';
   weights: readonly T[];
-  sum(values: T[]): T;
+  /** Σ weights of the lines `open` */
+  sumOf(open: readonly number[]): T;
   /** rest × weight ≥ cap × total */
   reachesCap(rest: number, weight: T, cap: number, total: T): boolean;
-  /** ⌊rest × weight / total⌋ and the remainder */
-  share(rest: number, weight: T, total: T): { share: number; remainder: T };
+  /** ⌊rest × weight / total⌋ */
+  quotient(rest: number, weight: T, total: T): number;
+  /** rest × weight mod total */
+  remainder(rest: number, weight: T, total: T): T;
 }
 
 const numbers = (weights: readonly number[]): Exact<number> => ({
   kind: 'number',
   weights,
-  sum: (values) => values.reduce((s, v) => s + v, 0),
+  sumOf: (open) => {
+    let total = 0;
+    for (const i of open) total += weights[i]!;
+    return total;
+  },
   // cap ≤ rest here, so cap × total ≤ rest × total, which exactFor bounded below 2^53.
   reachesCap: (rest, weight, cap, total) => cap <= rest && rest * weight >= cap * total,
-  share: (rest, weight, total) => {
-    const product = rest * weight;
-    const remainder = product % total;
-    return { share: (product - remainder) / total, remainder };
-  },
+  // % of safe integers is exact, so (product − remainder) / total is an exact whole quotient.
+  quotient: (rest, weight, total) => (rest * weight - ((rest * weight) % total)) / total,
+  remainder: (rest, weight, total) => (rest * weight) % total,
 });
 
 const bigints = (weights: readonly bigint[]): Exact<bigint> => ({
   kind: 'bigint',
   weights,
-  sum: (values) => values.reduce((s, v) => s + v, 0n),
-  reachesCap: (rest, weight, cap, total) => BigInt(rest) * weight >= BigInt(cap) * total,
-  share: (rest, weight, total) => {
-    const product = BigInt(rest) * weight;
-    return { share: Number(product / total), remainder: product % total };
+  sumOf: (open) => {
+    let total = 0n;
+    for (const i of open) total += weights[i]!;
+    return total;
   },
+  reachesCap: (rest, weight, cap, total) => BigInt(rest) * weight >= BigInt(cap) * total,
+  quotient: (rest, weight, total) => Number((BigInt(rest) * weight) / total),
+  remainder: (rest, weight, total) => (BigInt(rest) * weight) % total,
 });
 
 /**
@@ -161,7 +168,7 @@ function allocate<T extends number | bigint>(
   let open = active;
   for (;;) {
     if (open.length === 0 || remaining === 0) return remaining;
-    const total = exact.sum(open.map(weightOf));
+    const total = exact.sumOf(open);
     const rest = remaining;
     const full = open.filter(
       (i) => Number.isFinite(capOf(i)) && exact.reachesCap(rest, weightOf(i), capOf(i), total),
@@ -175,17 +182,23 @@ function allocate<T extends number | bigint>(
     open = open.filter((i) => !full.includes(i));
   }
 
-  const total = exact.sum(open.map(weightOf));
-  const remainders: { i: number; r: T }[] = [];
+  const total = exact.sumOf(open);
   let given = 0;
   for (const i of open) {
-    const { share, remainder } = exact.share(remaining, weightOf(i), total);
+    const share = exact.quotient(remaining, weightOf(i), total);
     parts[i]! += share;
     given += share;
-    remainders.push({ i, r: remainder });
   }
-  // Largest remainder first; the stable order of `open` settles ties in favour of the earlier line.
-  remainders.sort((x, y) => (x.r === y.r ? x.i - y.i : x.r > y.r ? -1 : 1));
-  for (let k = 0; k < remaining - given; k++) parts[remainders[k]!.i]! += 1;
+  const leftover = remaining - given;
+  if (leftover === 0) return 0;
+  // Largest remainder first; ties go to the earlier line.
+  const remainders = open.map((i) => exact.remainder(remaining, weightOf(i), total));
+  const order = open.map((_, k) => k);
+  order.sort((a, b) => {
+    const ra = remainders[a]!;
+    const rb = remainders[b]!;
+    return ra === rb ? open[a]! - open[b]! : ra > rb ? -1 : 1;
+  });
+  for (let k = 0; k < leftover; k++) parts[open[order[k]!]!]! += 1;
   return 0;
 }
