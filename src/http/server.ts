@@ -27,6 +27,9 @@ export interface HttpServerOptions {
 export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(o.logger ? { loggerInstance: o.logger } : { logger: false }),
+    // One access line per request, at debug (below): at info a till's steady requests would bury
+    // the events store IT reads the journal for (start, sync, devices, faults).
+    disableRequestLogging: true,
     bodyLimit: o.bodyLimit ?? 1_048_576,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
@@ -54,6 +57,11 @@ export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInst
     o.metrics.httpDuration.observe(
       { method: req.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
+    );
+    // The route pattern, never the URL: paths may carry receipt ids, and queries anything.
+    req.log.debug(
+      { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
     );
   });
 

@@ -352,4 +352,18 @@ describe('access and operations', () => {
     expect(text).not.toContain('345-67-89');
     expect(text).not.toContain(SILVER);
   });
+
+  it('logs one access line per request, at debug, with the route pattern', async () => {
+    await t.call('POST', '/v1/receipts/r-access/cancel');
+    const access = t.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l['msg'] === 'request');
+    expect(access.at(-1)).toMatchObject({
+      level: 20,
+      method: 'POST',
+      route: '/v1/receipts/:receiptId/cancel',
+    });
+    expect(t.logs.join('\n')).not.toContain('r-access');
+    expect(t.logs.some((l) => l.includes('incoming request'))).toBe(false);
+  });
 });
