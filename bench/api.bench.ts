@@ -1,10 +1,12 @@
-// The till API over HTTP against its anchor: a bare fastify `GET /` answered by the same client on
-// the same machine. Figures: identify by card and a 50-line calculate (with that card) while the
-// agent holds N cached customers. Everything in ms.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+// The till API over HTTP against its anchor: a bare fastify `GET /` in its own process, answered by
+// the same client on the same machine. Figures: identify by card and a 50-line calculate (with that
+// card) while the agent, a child process as in production, holds N cached customers. In ms.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Fastify from 'fastify';
-import { BENCH_TOKEN, receiptLines, startBenchAgent } from './lib/bench-agent.js';
+import { fileURLToPath } from 'node:url';
+import { startAgentProcess, stop } from './lib/agent-process.js';
+import { BENCH_TOKEN, benchAgentConfig, receiptLines } from './lib/bench-agent.js';
 import { cardOf, fillCustomerCache } from './lib/fixtures.js';
 import { BenchClient } from './lib/http-client.js';
 import { type Summary, summarize } from './lib/stats.js';
@@ -18,14 +20,16 @@ export interface ApiBenchResult {
 
 const WARMUP = 200;
 
+const BARE_SERVER = fileURLToPath(new URL('./lib/bare-server.js', import.meta.url));
+
 /** Bare fastify `GET /` through the bench client: the floor of any request on this machine. */
 export async function runBareRouteBench(samples: number): Promise<Summary> {
-  const app = Fastify({ logger: false });
-  app.get('/', async () => ({ ok: true }));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('bare route: no address');
-  const client = new BenchClient(`http://127.0.0.1:${address.port}`);
+  const server = spawn(process.execPath, [BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    server.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    server.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  const client = new BenchClient(url);
   try {
     const times: number[] = [];
     for (let i = 0; i < samples + WARMUP; i++) {
@@ -35,7 +39,7 @@ export async function runBareRouteBench(samples: number): Promise<Summary> {
     return summarize(times);
   } finally {
     client.close();
-    await app.close();
+    await stop(server);
   }
 }
 
@@ -47,8 +51,11 @@ export async function runApiBench(options: {
   await mkdir(options.base, { recursive: true });
   const dir = await mkdtemp(join(options.base, 'api-'));
   try {
-    await fillCustomerCache(dir, options.customers);
-    const agent = await startBenchAgent(dir);
+    const dataDir = join(dir, 'data');
+    await fillCustomerCache(dataDir, options.customers);
+    const config = join(dir, 'agent.json');
+    await writeFile(config, JSON.stringify(benchAgentConfig(dataDir, 'info')));
+    const agent = await startAgentProcess(config);
     const client = new BenchClient(agent.url, BENCH_TOKEN);
     try {
       const bare = await runBareRouteBench(options.samples);
@@ -77,7 +84,7 @@ export async function runApiBench(options: {
       };
     } finally {
       client.close();
-      await agent.close();
+      await agent.stop();
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
