@@ -6,6 +6,7 @@ import type { StateStore } from '../agent/ports.js';
 import { StoreClosedError, StoreReadOnlyError } from './errors.js';
 import { DamagedFileError } from './file/damaged-file-error.js';
 import { DurableFileAdapter, type ReadSource } from './file/durable-file-adapter.js';
+import { StateFileDamagedError } from './file/state-file-damaged-error.js';
 import type { StoreLogger } from './logger.js';
 
 export interface FileStateOptions<T> {
@@ -18,6 +19,12 @@ export interface FileStateOptions<T> {
    * the wrong shape — which is then treated like a damaged file.
    */
   normalize?: (stored: unknown) => T | null;
+  /**
+   * For a document that cannot be re-learned from the cloud: a damaged file with no good backup
+   * stops the open with a StateFileDamagedError (the file is left where it is, for the operator)
+   * instead of starting from the defaults.
+   */
+  refuseIfLost?: { holds: string; advice: string };
 }
 
 export class FileState<T> implements StateStore<T> {
@@ -34,8 +41,8 @@ export class FileState<T> implements StateStore<T> {
 
   /**
    * Loads the document. A damaged file is recovered from its backup copy; if none is good the
-   * file is moved aside, the loss is logged and the defaults are used (nothing here is a
-   * confirmed transaction: it is all re-learned from the cloud).
+   * file is moved aside, the loss is logged and the defaults are used (most state is re-learned
+   * from the cloud) — or, with `refuseIfLost`, the open fails naming the file and what to do.
    */
   static async open<T>(path: string, options: FileStateOptions<T>): Promise<FileState<T>> {
     const normalize = options.normalize ?? ((stored: unknown) => stored as T);
@@ -52,6 +59,14 @@ export class FileState<T> implements StateStore<T> {
       loadedFrom = file.source;
     } catch (e) {
       if (!(e instanceof DamagedFileError)) throw e;
+      if (options.refuseIfLost) {
+        throw new StateFileDamagedError(
+          path,
+          e.reason,
+          options.refuseIfLost.holds,
+          options.refuseIfLost.advice,
+        );
+      }
       options.logger.error(
         { file: path, problem: e.reason },
         'state file damaged and no good backup copy: starting from defaults',

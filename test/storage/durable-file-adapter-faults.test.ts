@@ -1,31 +1,58 @@
-// Faults injected into the file system calls the adapter makes: the target must keep its last
-// good version and no temp file may be left when a write fails half-way.
-import { readFile } from 'node:fs/promises';
+// Faults injected into the file system calls the store makes: the target must keep its last good
+// version and no temp file may be left when a write fails half-way; a journal append that fails
+// leaves nothing behind that a later append or a restart would trip over.
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DurableFileAdapter } from '../../src/storage/file/durable-file-adapter.js';
 import { decodeEnvelope } from '../../src/storage/file/envelope.js';
 import { FileJournal } from '../../src/storage/journal/file-journal.js';
 import { listDir, MemoryLogger, saleTx, tempDir } from './helpers.js';
+import { segmentEntriesOnDisk, sessionOneJournal } from './journal-files.js';
 
-const faults = vi.hoisted(() => ({ failRenameTo: null as string | null | RegExp }));
+type PathRule = string | RegExp | null;
+
+const faults = vi.hoisted(() => ({
+  failRenameTo: null as PathRule,
+  /** fdatasync of a file opened at a matching path fails (after its bytes were written). */
+  failDatasyncOf: null as PathRule,
+  /** …and so does cutting it back. */
+  failTruncateOf: null as PathRule,
+}));
+
+function matches(rule: PathRule, path: unknown): boolean {
+  return rule !== null && (typeof rule === 'string' ? String(path) === rule : rule.test(String(path)));
+}
+
+function injected(what: string): Error {
+  return Object.assign(new Error(`EIO: injected ${what} failure`), { code: 'EIO' });
+}
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
   return {
     ...real,
     rename: async (from: string, to: string) => {
-      const rule = faults.failRenameTo;
-      if (rule !== null && (typeof rule === 'string' ? String(to) === rule : rule.test(String(to)))) {
-        throw Object.assign(new Error('EIO: injected rename failure'), { code: 'EIO' });
-      }
+      if (matches(faults.failRenameTo, to)) throw injected('rename');
       return real.rename(from, to);
+    },
+    open: async (...args: Parameters<typeof real.open>) => {
+      const fh = await real.open(...args);
+      const path = args[0];
+      const { datasync, truncate } = fh;
+      fh.datasync = () =>
+        matches(faults.failDatasyncOf, path) ? Promise.reject(injected('fdatasync')) : datasync.call(fh);
+      fh.truncate = (len?: number) =>
+        matches(faults.failTruncateOf, path) ? Promise.reject(injected('truncate')) : truncate.call(fh, len);
+      return fh;
     },
   };
 });
 
 afterEach(() => {
   faults.failRenameTo = null;
+  faults.failDatasyncOf = null;
+  faults.failTruncateOf = null;
 });
 
 describe('DurableFileAdapter under faults', () => {
@@ -47,35 +74,93 @@ describe('DurableFileAdapter under faults', () => {
 });
 
 describe('FileJournal under faults', () => {
-  it('a failed append changes nothing: no seq used, not indexed, nothing on disk', async () => {
+  it('a failed append changes nothing: no seq used, not indexed, the file cut back', async () => {
     const dir = await tempDir();
     const j = await FileJournal.open(dir, { logger: new MemoryLogger() });
     await j.append(saleTx(1));
-    faults.failRenameTo = join(dir, 'seg-000000000001.json');
-    await expect(j.append(saleTx(2))).rejects.toThrow(/injected/);
+    const seg = join(dir, 'seg-000000000001.log');
+    const size = (await stat(seg)).size;
+    faults.failDatasyncOf = seg;
+    await expect(j.append(saleTx(2))).rejects.toThrow(/injected fdatasync/);
     expect(j.lastSeq()).toBe(1);
     expect(j.byId('tx-2')).toBeUndefined();
     expect(j.byReceipt('r-2')).toEqual([]);
     expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-1']);
-    faults.failRenameTo = null;
+    expect((await stat(seg)).size).toBe(size);
+    faults.failDatasyncOf = null;
     // The same transaction can be confirmed again, and gets the seq the failed attempt did not use.
     expect((await j.append(saleTx(2))).seq).toBe(2);
     await j.close();
-    expect((await FileJournal.open(dir, { logger: new MemoryLogger() })).pending(10)).toHaveLength(2);
+    const again = await FileJournal.open(dir, { logger: new MemoryLogger() });
+    expect(again.pending(10).map((e) => e.tx.id)).toEqual(['tx-1', 'tx-2']);
+  });
+
+  it('a failed first write of a new segment leaves no file claiming its seqs', async () => {
+    const dir = await tempDir();
+    const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 1 });
+    await j.append(saleTx(1));
+    faults.failDatasyncOf = /seg-000000000002\.log$/;
+    await expect(j.append(saleTx(2))).rejects.toThrow(/injected fdatasync/);
+    expect(await listDir(dir)).toEqual(['seg-000000000001.log']);
+    faults.failDatasyncOf = null;
+    expect((await j.append(saleTx(3))).seq).toBe(2);
+    expect(j.byId('tx-2')).toBeUndefined();
+  });
+
+  it('a failed append that cannot be cut back is rewritten away before the next write, never to come back', async () => {
+    const dir = await tempDir();
+    const logger = new MemoryLogger();
+    const j = await FileJournal.open(dir, { logger });
+    await j.append(saleTx(1));
+    const seg = join(dir, 'seg-000000000001.log');
+    faults.failDatasyncOf = seg;
+    faults.failTruncateOf = seg;
+    await expect(j.append(saleTx(2))).rejects.toThrow(/injected fdatasync/);
+    faults.failDatasyncOf = null;
+    faults.failTruncateOf = null;
+    // tx-2's record (whole, only its fdatasync failed) is still in the file: it was refused, so
+    // it must not come back at the next start; its seq goes to the next transaction.
+    expect(await segmentEntriesOnDisk(dir, 'seg-000000000001.log')).toHaveLength(2);
+    expect((await j.append(saleTx(3))).seq).toBe(2);
+    expect(await listDir(dir)).toEqual(['seg-000000000001.log']);
+    expect((await segmentEntriesOnDisk(dir, 'seg-000000000001.log')).map((e) => e.tx.id)).toEqual([
+      'tx-1',
+      'tx-3',
+    ]);
+    await j.recordResults([{ id: 'tx-1', status: 'accepted' }], '2025-01-02T00:00:00.000Z');
+    await j.close();
+    const again = await FileJournal.open(dir, { logger });
+    expect(again.pending(10).map((e) => e.tx.id)).toEqual(['tx-3']);
+    expect(again.byId('tx-1')?.state).toBe('synced');
+    expect(again.byId('tx-2')).toBeUndefined();
+    expect(logger.at('warn')).toEqual([]);
   });
 
   it('recordResults commits the segments that were written and keeps the failed one pending', async () => {
     const dir = await tempDir();
     const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2 });
     for (let i = 1; i <= 4; i++) await j.append(saleTx(i));
-    faults.failRenameTo = /seg-000000000003\.json$/;
+    faults.failDatasyncOf = /seg-000000000003\.log$/;
     const results = ['tx-1', 'tx-2', 'tx-3', 'tx-4'].map((id) => ({ id, status: 'accepted' as const }));
     await expect(j.recordResults(results, '2025-01-02T00:00:00.000Z')).rejects.toThrow(/injected/);
     expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-3', 'tx-4']);
-    faults.failRenameTo = null;
+    faults.failDatasyncOf = null;
     await j.close();
     const again = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2 });
     expect(again.pending(10).map((e) => e.tx.id)).toEqual(['tx-3', 'tx-4']);
     expect(again.byId('tx-1')?.state).toBe('synced');
+  });
+
+  it('a session-1 segment whose rewrite fails keeps its old states', async () => {
+    const dir = await tempDir();
+    await sessionOneJournal(dir, 4, 2);
+    const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2 });
+    faults.failRenameTo = join(dir, 'seg-000000000003.json');
+    const results = ['tx-1', 'tx-3'].map((id) => ({ id, status: 'accepted' as const }));
+    await expect(j.recordResults(results, '2025-01-02T00:00:00.000Z')).rejects.toThrow(/injected rename/);
+    expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-2', 'tx-3', 'tx-4']);
+    faults.failRenameTo = null;
+    const again = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2, readOnly: true });
+    expect(again.pending(10).map((e) => e.tx.id)).toEqual(['tx-2', 'tx-3', 'tx-4']);
   });
 });

@@ -1,5 +1,6 @@
-// Damaged journal files: recovered from the backup copy when one is good, otherwise a clear
-// StoreCorruptError naming the file — a confirmed transaction is never dropped silently.
+// Damaged session-1 journal files (`seg-N.json`, whole-file writes with a `.bak`): recovered from
+// the backup copy when one is good, otherwise a clear StoreCorruptError naming the file — a
+// confirmed transaction is never dropped silently. (The append-only format: journal-log.test.ts.)
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,14 +8,14 @@ import { StoreCorruptError } from '../../src/storage/errors.js';
 import { encodeEnvelope } from '../../src/storage/file/envelope.js';
 import { FileJournal } from '../../src/storage/journal/file-journal.js';
 import { listDir, MemoryLogger, saleTx, tempDir } from './helpers.js';
+import { sessionOneJournal } from './journal-files.js';
 
 const SEG1 = 'seg-000000000001.json';
 const SEG4 = 'seg-000000000004.json';
 
-async function journalWith(dir: string, count: number, segmentSize = 3) {
-  const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize });
-  for (let i = 1; i <= count; i++) await j.append(saleTx(i));
-  await j.close();
+/** `count` sales as session 1 wrote them, 3 to a segment. */
+function journalWith(dir: string, count: number) {
+  return sessionOneJournal(dir, count, 3);
 }
 
 async function truncate(path: string, keep: number) {
@@ -33,7 +34,9 @@ describe('FileJournal recovery', () => {
     expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-1', 'tx-2', 'tx-3', 'tx-4']);
     expect(logger.at('warn')[0]!.obj).toMatchObject({ file: join(dir, SEG4) });
     expect(await listDir(dir)).toContain(`${SEG4}.corrupt`);
+    // New entries go to an append-only segment after it.
     expect((await j.append(saleTx(6))).seq).toBe(5);
+    expect(await listDir(dir)).toContain('seg-000000000005.log');
   });
 
   it('a truncated segment without a good copy stops the start with StoreCorruptError naming it', async () => {

@@ -1,11 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JournalDuplicateIdError, StoreClosedError, StoreReadOnlyError } from '../../src/storage/errors.js';
-import { decodeEnvelope } from '../../src/storage/file/envelope.js';
 import { FileJournal } from '../../src/storage/journal/file-journal.js';
-import type { SegmentBody } from '../../src/storage/journal/segment-file.js';
+import { addRecord } from '../../src/storage/journal/log-records.js';
 import { listDir, MemoryLogger, saleTx, tempDir } from './helpers.js';
+import { segmentEntriesOnDisk, segmentFiles } from './journal-files.js';
 
 const AT = '2025-01-02T12:00:00.000Z';
 
@@ -13,14 +13,8 @@ async function openJournal(dir: string, segmentSize = 256, readOnly = false) {
   return FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize, readOnly });
 }
 
-async function segmentOnDisk(dir: string, name: string): Promise<SegmentBody> {
-  const decoded = decodeEnvelope(await readFile(join(dir, name)));
-  if (!decoded.ok) throw new Error(decoded.reason);
-  return decoded.body as SegmentBody;
-}
-
-function segmentFiles(names: string[]): string[] {
-  return names.filter((n) => n.endsWith('.json'));
+async function segmentOnDisk(dir: string, name: string) {
+  return { entries: await segmentEntriesOnDisk(dir, name) };
 }
 
 /** Everything a reopen must reproduce. */
@@ -42,7 +36,7 @@ describe('FileJournal: append', () => {
     const b = await j.append(saleTx(2, { kind: 'return', receiptId: 'r-1', returnId: 'ret-1' }));
     expect([a.seq, b.seq]).toEqual([1, 2]);
     expect(a).toMatchObject({ id: 'tx-1', receiptId: 'r-1' });
-    const onDisk = await segmentOnDisk(dir, 'seg-000000000001.json');
+    const onDisk = await segmentOnDisk(dir, 'seg-000000000001.log');
     expect(onDisk.entries.map((e) => e.tx.id)).toEqual(['tx-1', 'tx-2']);
     expect(j.pending(10).map((e) => e.tx.seq)).toEqual([1, 2]);
     expect(j.pending(1).map((e) => e.tx.seq)).toEqual([1]);
@@ -67,24 +61,62 @@ describe('FileJournal: append', () => {
     expect(j.byId('tx-1')!.tx.lines[0]!.paid).toBe(17081);
   });
 
-  it('rolls over to a new segment file after N entries and rewrites only the active one', async () => {
+  it('rolls over to a new segment file after N entries and appends to the active one in place', async () => {
     const dir = await tempDir();
     const j = await openJournal(dir, 3);
     for (let i = 1; i <= 7; i++) await j.append(saleTx(i));
     expect(segmentFiles(await listDir(dir))).toEqual([
-      'seg-000000000001.json',
-      'seg-000000000004.json',
-      'seg-000000000007.json',
+      'seg-000000000001.log',
+      'seg-000000000004.log',
+      'seg-000000000007.log',
     ]);
-    expect((await segmentOnDisk(dir, 'seg-000000000004.json')).entries.map((e) => e.tx.seq)).toEqual([
+    expect((await segmentOnDisk(dir, 'seg-000000000004.log')).entries.map((e) => e.tx.seq)).toEqual([
       4, 5, 6,
     ]);
-    const sealed = await stat(join(dir, 'seg-000000000004.json'));
-    const active = await stat(join(dir, 'seg-000000000007.json'));
-    await j.append(saleTx(8));
-    expect((await stat(join(dir, 'seg-000000000004.json'))).ino).toBe(sealed.ino);
-    expect((await stat(join(dir, 'seg-000000000007.json'))).ino).not.toBe(active.ino);
+    const sealed = await stat(join(dir, 'seg-000000000004.log'));
+    const active = await stat(join(dir, 'seg-000000000007.log'));
+    const eighth = await j.append(saleTx(8));
+    const sealedAfter = await stat(join(dir, 'seg-000000000004.log'));
+    expect([sealedAfter.ino, sealedAfter.size, sealedAfter.mtimeMs]).toEqual([
+      sealed.ino,
+      sealed.size,
+      sealed.mtimeMs,
+    ]);
+    // Same file, grown by exactly the one record: nothing was rewritten, no backup copy made.
+    const activeAfter = await stat(join(dir, 'seg-000000000007.log'));
+    expect(activeAfter.ino).toBe(active.ino);
+    expect(activeAfter.size - active.size).toBe(
+      addRecord([{ tx: eighth, state: 'pending', attempts: 0 }]).length,
+    );
+    expect((await listDir(dir)).filter((n) => n.endsWith('.bak'))).toEqual([]);
     expect(j.segmentCount()).toBe(3);
+  });
+
+  it('writes the same bytes per confirm whatever the queue holds', async () => {
+    const dir = await tempDir();
+    const j = await openJournal(dir);
+    const bytesOnDisk = async () => {
+      let total = 0;
+      for (const name of await listDir(dir)) total += (await stat(join(dir, name))).size;
+      return total;
+    };
+    // What a confirm adds to the disk, and the size of its own record.
+    const confirmCost = async (n: number) => {
+      const before = await bytesOnDisk();
+      const tx = await j.append(saleTx(n));
+      return [(await bytesOnDisk()) - before, addRecord([{ tx, state: 'pending', attempts: 0 }]).length];
+    };
+    await confirmCost(1);
+    const [withOneQueued, ownRecord] = await confirmCost(2);
+    expect(withOneQueued).toBe(ownRecord);
+    expect(ownRecord).toBeLessThan(1000);
+    for (let k = 0; k < 6; k++) {
+      await j.appendMany(Array.from({ length: 50 }, (_, i) => saleTx(1000 + k * 50 + i)));
+    }
+    expect(j.stats(0).pending).toBe(302);
+    const [withHundredsQueued, ownRecordThen] = await confirmCost(3);
+    expect(withHundredsQueued).toBe(ownRecordThen);
+    expect(Math.abs(ownRecordThen! - ownRecord!)).toBeLessThan(10);
   });
 
   it('also rolls over by size, so an append never rewrites more than about segmentMaxBytes', async () => {
@@ -111,12 +143,12 @@ describe('FileJournal: append', () => {
     await j.append(saleTx(1));
     const two = await j.appendMany([saleTx(2), saleTx(3, { kind: 'enrolment', receiptId: 'r-2' })]);
     expect(two.map((t) => t.seq)).toEqual([2, 3]);
-    expect(segmentFiles(await listDir(dir))).toEqual(['seg-000000000001.json']);
+    expect(segmentFiles(await listDir(dir))).toEqual(['seg-000000000001.log']);
     const next = await j.appendMany([saleTx(4), saleTx(5)]);
     expect(next.map((t) => t.seq)).toEqual([4, 5]);
-    expect(segmentFiles(await listDir(dir))).toEqual(['seg-000000000001.json', 'seg-000000000004.json']);
-    expect((await segmentOnDisk(dir, 'seg-000000000001.json')).entries).toHaveLength(3);
-    expect((await segmentOnDisk(dir, 'seg-000000000004.json')).entries.map((e) => e.tx.seq)).toEqual([4, 5]);
+    expect(segmentFiles(await listDir(dir))).toEqual(['seg-000000000001.log', 'seg-000000000004.log']);
+    expect((await segmentOnDisk(dir, 'seg-000000000001.log')).entries).toHaveLength(3);
+    expect((await segmentOnDisk(dir, 'seg-000000000004.log')).entries.map((e) => e.tx.seq)).toEqual([4, 5]);
     expect(j.byReceipt('r-2').map((e) => e.tx.kind)).toEqual(['sale', 'enrolment']);
     expect(await j.appendMany([])).toEqual([]);
   });
@@ -129,7 +161,7 @@ describe('FileJournal: append', () => {
     await expect(j.appendMany([saleTx(2), saleTx(2)])).rejects.toBeInstanceOf(JournalDuplicateIdError);
     await expect(j.append(saleTx(3, { id: '' }))).rejects.toThrow(/non-empty id/);
     expect(j.lastSeq()).toBe(1);
-    expect((await segmentOnDisk(dir, 'seg-000000000001.json')).entries).toHaveLength(1);
+    expect((await segmentOnDisk(dir, 'seg-000000000001.log')).entries).toHaveLength(1);
     expect((await j.append(saleTx(4))).seq).toBe(2);
   });
 
@@ -170,12 +202,12 @@ describe('FileJournal: results, dead letters, resend', () => {
     expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-3', 'tx-5']);
     expect(j.deadLetters().map((e) => e.tx.id)).toEqual(['tx-4']);
     expect(j.stats(Date.parse(AT))).toMatchObject({ pending: 2, deadLetter: 1, total: 5 });
-    // Durable: every touched segment was rewritten.
-    expect((await segmentOnDisk(dir, 'seg-000000000001.json')).entries.map((e) => e.state)).toEqual([
+    // Durable: every touched segment has the new states on disk.
+    expect((await segmentOnDisk(dir, 'seg-000000000001.log')).entries.map((e) => e.state)).toEqual([
       'synced',
       'synced',
     ]);
-    expect((await segmentOnDisk(dir, 'seg-000000000003.json')).entries.map((e) => e.state)).toEqual([
+    expect((await segmentOnDisk(dir, 'seg-000000000003.log')).entries.map((e) => e.state)).toEqual([
       'pending',
       'dead',
     ]);
@@ -242,10 +274,10 @@ describe('FileJournal: compaction', () => {
     const day = 24 * 3600 * 1000;
     expect(await j.compact(now, day)).toBe(1);
     expect(segmentFiles(await listDir(dir))).toEqual([
-      'seg-000000000003.json',
-      'seg-000000000005.json',
-      'seg-000000000007.json',
-      'seg-000000000009.json',
+      'seg-000000000003.log',
+      'seg-000000000005.log',
+      'seg-000000000007.log',
+      'seg-000000000009.log',
     ]);
     expect((await listDir(dir)).some((n) => n.startsWith('seg-000000000001'))).toBe(false);
     expect(j.byId('tx-1')).toBeUndefined();
@@ -256,9 +288,9 @@ describe('FileJournal: compaction', () => {
     // The active segment carries the seq: never deleted, even when all synced and old.
     expect(await j.compact(now + 30 * day, day)).toBe(1);
     expect(segmentFiles(await listDir(dir))).toEqual([
-      'seg-000000000003.json',
-      'seg-000000000005.json',
-      'seg-000000000009.json',
+      'seg-000000000003.log',
+      'seg-000000000005.log',
+      'seg-000000000009.log',
     ]);
     expect((await j.append(saleTx(10))).seq).toBe(10);
     await j.close();
@@ -319,7 +351,7 @@ describe('FileJournal: reopen, read-only, close', () => {
     await j.close();
     await expect(inFlight).resolves.toMatchObject({ seq: 1 });
     await expect(j.append(saleTx(2))).rejects.toBeInstanceOf(StoreClosedError);
-    expect((await segmentOnDisk(dir, 'seg-000000000001.json')).entries).toHaveLength(1);
+    expect((await segmentOnDisk(dir, 'seg-000000000001.log')).entries).toHaveLength(1);
   });
 
   it('rejects a nonsensical segment size', async () => {

@@ -99,15 +99,15 @@ describe('openStore', () => {
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   });
 
-  it('recovers from a simulated crash: stray temp files removed, half-written segment restored', async () => {
+  it('recovers from a simulated crash: stray temp files removed, torn last record dropped', async () => {
     const dir = await tempDir();
     const before = await openStore(dir, { ...quiet(), segmentSize: 4 });
     for (let i = 1; i <= 6; i++) await before.journal.append(saleTx(i));
     await before.openReceipts.put(openReceipt('R-open', { holdId: 'h-1' }));
     await before.close();
-    // The crash: an append's temp file never renamed, the active segment cut mid-write,
-    // a temp file in every folder, and the lock of the dead process still there.
-    const seg = join(dir, 'journal', 'seg-000000000005.json');
+    // The crash: the active segment's last append cut mid-record, a temp file in every folder,
+    // and the lock of the dead process still there.
+    const seg = join(dir, 'journal', 'seg-000000000005.log');
     const bytes = await readFile(seg);
     await writeFile(
       join(dir, 'journal', `.seg-000000000005.json.${deadPid()}.0badc0de.tmp`),
@@ -126,7 +126,7 @@ describe('openStore', () => {
     }
     expect(logger.at('warn').some((r) => /temp files/.test(r.msg))).toBe(true);
     expect(logger.at('warn').some((r) => (r.obj as { file?: string }).file === seg)).toBe(true);
-    // Seg 5 falls back to its backup (tx-5 only); tx-6 was in the write that got cut.
+    // Seg 5 loses its torn last record (tx-6, never acknowledged) and keeps tx-5.
     expect(after.journal.pending(10).map((e) => e.tx.id)).toEqual(['tx-1', 'tx-2', 'tx-3', 'tx-4', 'tx-5']);
     expect(after.openReceipts.get('R-open')?.holdId).toBe('h-1');
     const next = await after.journal.append(saleTx(7));
@@ -163,8 +163,8 @@ describe('openStore', () => {
     const store = await openStore(dir, quiet());
     await store.journal.append(saleTx(1));
     await store.close();
-    await writeFile(join(dir, 'journal', 'seg-000000000001.json'), 'garbage');
-    await expect(openStore(dir, quiet())).rejects.toThrow(/seg-000000000001\.json/);
+    await writeFile(join(dir, 'journal', 'seg-000000000001.log'), 'garbage\ngarbage\n');
+    await expect(openStore(dir, quiet())).rejects.toThrow(/seg-000000000001\.log/);
     expect(await listDir(dir)).not.toContain('agent.lock');
   });
 });

@@ -1,7 +1,13 @@
 // The journal = the outbox (SYNC-API "Delivery"): every confirmed transaction, durably, in seq
 // order, split into segment files of at most `segmentSize` entries and about `segmentMaxBytes`.
-// An append rewrites only the last (active) segment, so its cost does not grow with the queue; `seq` continues from the last
-// entry on disk. Lookups are served from in-memory indexes rebuilt at open.
+// A confirm appends one record to the active segment (`seg-N.log`) and fdatasyncs it: the bytes
+// written do not grow with the queue, the segment or the history. `seq` continues from the last
+// entry on disk.
+//
+// Memory holds what confirm, sync and status need — the pending entries, the dead letters, the
+// active segment's entries, and a compact hash index (tx id, receipt id, return id → seq) of
+// everything — not the synced history: a look-up that lands in an older segment reads that
+// segment from disk (a few recently read ones are cached), so the heap does not grow with sales.
 import { mkdir, readdir } from 'node:fs/promises';
 import type { Journal, JournalEntry } from '../../agent/ports.js';
 import type { Tx, TxResult } from '../../protocol/sync.js';
@@ -14,14 +20,20 @@ import {
 import { DamagedFileError } from '../file/damaged-file-error.js';
 import type { StoreLogger } from '../logger.js';
 import { entryAfterResult, entryResent } from './entry-transitions.js';
+import { JournalSegment } from './journal-segment.js';
+import { JsonSegmentFile } from './json-segment-file.js';
+import { addRecord, statusOf } from './log-records.js';
+import { LogSegmentFile } from './log-segment-file.js';
 import { PendingList } from './pending-list.js';
-import { Segment } from './segment.js';
-import { entriesJsonLength, segmentFirstSeqOf } from './segment-file.js';
+import { DEFAULT_CACHED_SEGMENTS, SegmentEntriesCache } from './segment-entries-cache.js';
+import { type SegmentFormat, segmentOfFileName } from './segment-file.js';
+import type { SegmentStorage } from './segment-storage.js';
+import { SeqHashIndex } from './seq-hash-index.js';
 
 export const DEFAULT_SEGMENT_SIZE = 256;
 /**
- * A segment also rolls over at this size: every append rewrites the active segment, so its size
- * is the cost of a confirm. 64 KiB is ~50 typical sales; fsync cost is flat up to about there.
+ * A segment also rolls over at this size. An append no longer rewrites the segment, so this
+ * bounds what a look-up of an old receipt reads from disk, and the file a damage can hit.
  */
 export const DEFAULT_SEGMENT_MAX_BYTES = 64 * 1024;
 /** Segments read in parallel at open (bounded so a big backlog does not open hundreds of files at once). */
@@ -34,15 +46,34 @@ export interface FileJournalOptions {
   segmentSize?: number;
   /** Bytes per segment before a new one starts (a single larger append still gets its own segment). */
   segmentMaxBytes?: number;
+  /** Sealed segments whose entries are kept after a look-up read them from disk. */
+  cachedSegments?: number;
+}
+
+/** What the journal holds in memory, for tests and the operator's figures. */
+export interface JournalMemory {
+  /** Entries held as objects: pending, dead, the active segment's, the cached segments'. */
+  residentEntries: number;
+  /** Keys in the hash index (about 2 per entry: tx id and receipt id, plus return ids). */
+  indexedKeys: number;
+  indexBytes: number;
+  cachedSegments: number;
+}
+
+interface LoadedSegment {
+  segment: JournalSegment;
+  /** Its entries that are not synced (the outbox keeps them), or all of them for the newest segment. */
+  kept: JournalEntry[];
 }
 
 export class FileJournal implements Journal {
-  private segments: Segment[] = [];
-  private readonly seqById = new Map<string, number>();
-  private readonly seqsByReceipt = new Map<string, number[]>();
-  private readonly seqByReturn = new Map<string, number>();
+  private segments: JournalSegment[] = [];
+  private readonly txIds = new SeqHashIndex();
+  private readonly receiptIds = new SeqHashIndex();
+  private readonly returnIds = new SeqHashIndex();
   private readonly pendingList = new PendingList();
   private readonly dead = new Map<number, JournalEntry>();
+  private readonly sealedCache: SegmentEntriesCache;
   private entryCount = 0;
   /** Mutations run one at a time: seq assignment and segment choice depend on the previous one. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -53,24 +84,28 @@ export class FileJournal implements Journal {
     private readonly limits: { entries: number; bytes: number },
     private readonly readOnly: boolean,
     private readonly logger: StoreLogger,
-  ) {}
+    cachedSegments: number,
+  ) {
+    this.sealedCache = new SegmentEntriesCache(cachedSegments);
+  }
 
   /**
-   * Loads every segment of `dir`. A damaged segment is recovered from its backup copy (logged);
-   * without a good copy it throws StoreCorruptError naming the file — confirmed transactions are
-   * never dropped silently.
+   * Loads every segment of `dir`. A damaged session-1 segment is recovered from its backup copy
+   * (logged); a torn last record of an append-only segment is dropped (logged). Anything else
+   * damaged throws StoreCorruptError naming the file — confirmed transactions are never dropped silently.
    */
   static async open(dir: string, options: FileJournalOptions): Promise<FileJournal> {
     const limits = {
       entries: options.segmentSize ?? DEFAULT_SEGMENT_SIZE,
       bytes: options.segmentMaxBytes ?? DEFAULT_SEGMENT_MAX_BYTES,
     };
-    for (const [name, value] of Object.entries(limits)) {
-      if (!Number.isSafeInteger(value) || value < 1) {
+    const cached = options.cachedSegments ?? DEFAULT_CACHED_SEGMENTS;
+    for (const [name, value] of Object.entries({ ...limits, cachedSegments: cached })) {
+      if (!Number.isSafeInteger(value) || value < (name === 'cachedSegments' ? 0 : 1)) {
         throw new RangeError(`segment ${name} limit must be a positive integer, got ${value}`);
       }
     }
-    const journal = new FileJournal(dir, limits, options.readOnly === true, options.logger);
+    const journal = new FileJournal(dir, limits, options.readOnly === true, options.logger, cached);
     if (!options.readOnly) await mkdir(dir, { recursive: true });
     await journal.load();
     return journal;
@@ -84,9 +119,9 @@ export class FileJournal implements Journal {
   }
 
   /**
-   * All of `txs` in ONE durable write: into the active segment when they fit (entries and bytes),
-   * otherwise as a new segment — the active one is then sealed short. Atomic: after a crash either
-   * all are there or none.
+   * All of `txs` in ONE durable record: appended to the active segment when they fit (entries and
+   * bytes), otherwise as the first record of a new segment. Atomic: after a crash either all are
+   * there or none (a torn record is dropped whole).
    */
   appendMany(txs: Omit<Tx, 'seq'>[]): Promise<Tx[]> {
     return this.exclusive('append to the journal', async () => {
@@ -98,13 +133,26 @@ export class FileJournal implements Journal {
         state: 'pending',
         attempts: 0,
       }));
-      const active = this.segments[this.segments.length - 1];
-      if (active && this.fits(active, added)) {
-        await active.replaceEntries([...active.entries, ...added]);
+      const record = addRecord(added);
+      const active = this.activeSegment();
+      let target: JournalSegment;
+      if (active && this.fits(active, added.length, record.length)) {
+        await (active.storage as LogSegmentFile).append(record);
+        active.count += added.length;
+        active.recent!.push(...added);
+        target = active;
       } else {
-        this.segments.push(await Segment.create(this.dir, added, this.logger));
+        const firstSeq = added[0]!.tx.seq;
+        target = new JournalSegment(
+          firstSeq,
+          added.length,
+          await LogSegmentFile.create(this.dir, firstSeq, record),
+        );
+        target.recent = [...added];
+        this.segments.push(target);
+        if (active) await this.seal(active);
       }
-      this.index(added);
+      this.index(target, added);
       return added.map((e) => e.tx);
     });
   }
@@ -114,11 +162,13 @@ export class FileJournal implements Journal {
     return this.exclusive('record sync results', async () => {
       const changed = new Map<number, JournalEntry>();
       for (const result of results) {
-        const seq = this.seqById.get(result.id);
-        if (seq === undefined) continue;
-        const current = changed.get(seq) ?? this.entryBySeq(seq);
-        const next = current && entryAfterResult(current, result, at);
-        if (next) changed.set(seq, next);
+        for (const seq of this.txIds.candidates(result.id)) {
+          // Only pending and dead entries can change: an answer about a synced one changes nothing.
+          const current = changed.get(seq) ?? this.openEntry(seq);
+          if (current?.tx.id !== result.id) continue;
+          const next = entryAfterResult(current, result, at);
+          if (next) changed.set(seq, next);
+        }
       }
       await this.commitChanges(changed);
     });
@@ -127,12 +177,11 @@ export class FileJournal implements Journal {
   /** Moves dead letters (all, or those named) back to pending; returns how many moved. */
   resend(ids?: string[]): Promise<number> {
     return this.exclusive('resend dead letters', async () => {
-      const seqs = ids ? ids.map((id) => this.seqById.get(id)) : [...this.dead.keys()];
+      const seqs = ids
+        ? ids.flatMap((id) => this.txIds.candidates(id).filter((seq) => this.dead.get(seq)?.tx.id === id))
+        : [...this.dead.keys()];
       const changed = new Map<number, JournalEntry>();
-      for (const seq of seqs) {
-        const entry = seq === undefined ? undefined : this.dead.get(seq);
-        if (entry) changed.set(entry.tx.seq, entryResent(entry));
-      }
+      for (const seq of seqs) changed.set(seq, entryResent(this.dead.get(seq)!));
       return this.commitChanges(changed);
     });
   }
@@ -144,12 +193,23 @@ export class FileJournal implements Journal {
    */
   compact(now: number, retentionMs: number): Promise<number> {
     return this.exclusive('compact the journal', async () => {
-      const sealed = this.segments.slice(0, -1);
-      const expired = sealed.filter((s) => s.entries.every((e) => syncedBefore(e, now - retentionMs)));
-      for (const segment of expired) {
-        await segment.remove();
-        this.unindex(segment.entries);
-        this.segments = this.segments.filter((s) => s !== segment);
+      const cutoff = now - retentionMs;
+      const expired = this.segments.slice(0, -1).filter((s) => s.unsynced === 0 && s.lastSyncedMs < cutoff);
+      const removed = new Set<JournalSegment>();
+      try {
+        for (const segment of expired) {
+          await segment.storage.remove();
+          removed.add(segment);
+          this.sealedCache.delete(segment.firstSeq);
+          this.entryCount -= segment.count;
+        }
+      } finally {
+        if (removed.size > 0) {
+          this.segments = this.segments.filter((s) => !removed.has(s));
+          const gone = [...removed];
+          const kept = (seq: number) => !gone.some((s) => seq >= s.firstSeq && seq <= s.lastSeq);
+          for (const index of [this.txIds, this.receiptIds, this.returnIds]) index.retain(kept);
+        }
       }
       return expired.length;
     });
@@ -159,6 +219,7 @@ export class FileJournal implements Journal {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
+    await this.activeSegment()?.storage.release();
   }
 
   // ------------------------------------------------------------------ reads
@@ -172,19 +233,31 @@ export class FileJournal implements Journal {
   }
 
   byReceipt(receiptId: string): JournalEntry[] {
-    const seqs = this.seqsByReceipt.get(receiptId) ?? [];
-    return seqs.map((s) => this.entryBySeq(s)).filter((e): e is JournalEntry => e !== undefined);
+    const found: JournalEntry[] = [];
+    for (const seq of this.receiptIds.candidates(receiptId)) {
+      const entry = this.entryBySeq(seq);
+      if (entry?.tx.receiptId === receiptId) found.push(entry);
+    }
+    return found;
   }
 
   byReturnId(returnId: string): JournalEntry | undefined {
-    const seq = this.seqByReturn.get(returnId);
-    return seq === undefined ? undefined : this.entryBySeq(seq);
+    // The newest wins should a return id ever have been journalled twice.
+    const seqs = this.returnIds.candidates(returnId);
+    for (let i = seqs.length - 1; i >= 0; i--) {
+      const entry = this.entryBySeq(seqs[i]!);
+      if (entry?.tx.returnId === returnId) return entry;
+    }
+    return undefined;
   }
 
   /** The entry of a transaction id, if still journalled. */
   byId(id: string): JournalEntry | undefined {
-    const seq = this.seqById.get(id);
-    return seq === undefined ? undefined : this.entryBySeq(seq);
+    for (const seq of this.txIds.candidates(id)) {
+      const entry = this.entryBySeq(seq);
+      if (entry?.tx.id === id) return entry;
+    }
+    return undefined;
   }
 
   stats(now: number): { pending: number; oldestAgeSec: number; deadLetter: number; total: number } {
@@ -201,12 +274,27 @@ export class FileJournal implements Journal {
 
   /** The seq of the newest entry, 0 for an empty journal. */
   lastSeq(): number {
-    const active = this.segments[this.segments.length - 1];
-    return active ? active.lastSeq : 0;
+    const last = this.segments[this.segments.length - 1];
+    return last ? last.lastSeq : 0;
   }
 
   segmentCount(): number {
     return this.segments.length;
+  }
+
+  memory(): JournalMemory {
+    const active = this.activeSegment();
+    const activeOpen = active ? active.unsynced : 0;
+    return {
+      residentEntries:
+        this.pendingList.size +
+        this.dead.size +
+        (active ? active.count - activeOpen : 0) +
+        this.sealedCache.entryCount,
+      indexedKeys: this.txIds.size + this.receiptIds.size + this.returnIds.size,
+      indexBytes: this.txIds.byteLength + this.receiptIds.byteLength + this.returnIds.byteLength,
+      cachedSegments: this.sealedCache.size,
+    };
   }
 
   // ------------------------------------------------------------------ internals
@@ -219,11 +307,21 @@ export class FileJournal implements Journal {
     return run;
   }
 
-  private fits(active: Segment, added: JournalEntry[]): boolean {
-    // An empty segment (only ever made by hand) takes anything: a new one would reuse its name.
-    if (active.entries.length === 0) return true;
-    if (active.entries.length + added.length > this.limits.entries) return false;
-    return entriesJsonLength(active.entries) + entriesJsonLength(added) <= this.limits.bytes;
+  /** The segment appends go to: the newest, when it is append-only (a session-1 one is left as it is). */
+  private activeSegment(): JournalSegment | undefined {
+    const last = this.segments[this.segments.length - 1];
+    return last?.recent ? last : undefined;
+  }
+
+  private fits(active: JournalSegment, entries: number, recordBytes: number): boolean {
+    const storage = active.storage as LogSegmentFile;
+    return active.count + entries <= this.limits.entries && storage.bytes + recordBytes <= this.limits.bytes;
+  }
+
+  /** A segment that takes no more appends lets go of its entries (the outbox keeps the open ones). */
+  private async seal(segment: JournalSegment): Promise<void> {
+    segment.recent = null;
+    await segment.storage.release();
   }
 
   private checkNewIds(txs: Omit<Tx, 'seq'>[]): void {
@@ -232,17 +330,17 @@ export class FileJournal implements Journal {
       if (typeof t.id !== 'string' || t.id.length === 0)
         throw new TypeError('a transaction needs a non-empty id');
       if (typeof t.receiptId !== 'string') throw new TypeError(`transaction ${t.id} has no receiptId`);
-      if (this.seqById.has(t.id) || seen.has(t.id)) throw new JournalDuplicateIdError(t.id);
+      if (seen.has(t.id) || this.byId(t.id)) throw new JournalDuplicateIdError(t.id);
       seen.add(t.id);
     }
   }
 
   /**
-   * Writes the changed entries, one durable write per touched segment, and commits each segment
-   * whose write succeeded. A failed segment keeps its old entries (they are simply sent again).
+   * Writes the new states, one durable write per touched segment, and commits each segment whose
+   * write succeeded. A failed segment keeps its old states (those entries are simply sent again).
    */
   private async commitChanges(changed: Map<number, JournalEntry>): Promise<number> {
-    const bySegment = new Map<Segment, JournalEntry[]>();
+    const bySegment = new Map<JournalSegment, JournalEntry[]>();
     for (const entry of changed.values()) {
       const segment = this.segmentOf(entry.tx.seq)!;
       const list = bySegment.get(segment) ?? [];
@@ -253,16 +351,21 @@ export class FileJournal implements Journal {
     const failures: unknown[] = [];
     await Promise.all(
       [...bySegment].map(async ([segment, updates]) => {
-        const previous = updates.map((u) => segment.entryAt(u.tx.seq)!);
-        const next = [...segment.entries];
-        for (const u of updates) next[u.tx.seq - segment.firstSeq] = u;
         try {
-          await segment.replaceEntries(next);
+          await segment.storage.writeStatuses(updates.map(statusOf));
+          if (!segment.recent) await segment.storage.release();
         } catch (e) {
           failures.push(e);
           return;
+        } finally {
+          this.sealedCache.delete(segment.firstSeq);
         }
-        for (const [i, u] of updates.entries()) transitions.push([previous[i]!, u]);
+        for (const after of updates) {
+          const before = this.openEntry(after.tx.seq)!;
+          segment.noteState(after, before);
+          if (segment.recent) segment.recent[after.tx.seq - segment.firstSeq] = after;
+          transitions.push([before, after]);
+        }
       }),
     );
     this.reindexStates(transitions);
@@ -278,29 +381,63 @@ export class FileJournal implements Journal {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && this.readOnly) return;
       throw e;
     }
-    const firstSeqs = [...new Set(names.map(segmentFirstSeqOf).filter((s): s is number => s !== null))];
-    firstSeqs.sort((a, b) => a - b);
-    const loaded: (Segment | null)[] = new Array(firstSeqs.length).fill(null);
+    const found = new Map<string, { firstSeq: number; format: SegmentFormat }>();
+    for (const name of names) {
+      const segment = segmentOfFileName(name);
+      if (segment) found.set(`${segment.format}:${segment.firstSeq}`, segment);
+    }
+    const files = [...found.values()].sort((a, b) => a.firstSeq - b.firstSeq);
+    const newest = files.at(-1)?.firstSeq;
+    const loaded: (LoadedSegment | null)[] = new Array(files.length).fill(null);
     let next = 0;
     const worker = async () => {
-      while (next < firstSeqs.length) {
+      while (next < files.length) {
         const i = next++;
-        loaded[i] = await this.loadSegment(firstSeqs[i]!);
+        const { firstSeq, format } = files[i]!;
+        loaded[i] = await this.loadSegment(firstSeq, format, firstSeq === newest);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, firstSeqs.length) }, worker));
-    this.segments = loaded.filter((s): s is Segment => s !== null);
+    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, worker));
+    const present = loaded.filter((s): s is LoadedSegment => s !== null);
+    this.segments = present.map((s) => s.segment);
     this.checkContinuity();
-    for (const segment of this.segments) this.index(segment.entries);
+    for (const { kept } of present) {
+      this.pendingList.add(kept.filter((e) => e.state === 'pending'));
+    }
+    const last = present.at(-1);
+    if (last && last.segment.storage.format === 'log') {
+      // The newest log takes the next appends; if it was not the newest file, its entries were not kept.
+      last.segment.recent =
+        last.kept.length === last.segment.count ? last.kept : await last.segment.storage.readEntries();
+    }
   }
 
-  private async loadSegment(firstSeq: number): Promise<Segment | null> {
+  /** Reads one segment and indexes it; keeps only what memory is meant to hold. */
+  private async loadSegment(
+    firstSeq: number,
+    format: SegmentFormat,
+    newest: boolean,
+  ): Promise<LoadedSegment | null> {
+    let read: { storage: SegmentStorage; entries: JournalEntry[] } | null;
     try {
-      return await Segment.load(this.dir, firstSeq, this.logger, this.readOnly);
+      read =
+        format === 'json'
+          ? await JsonSegmentFile.load(this.dir, firstSeq, this.logger, this.readOnly)
+          : await LogSegmentFile.load(this.dir, firstSeq, this.logger, this.readOnly);
     } catch (e) {
       if (e instanceof DamagedFileError) throw new StoreCorruptError(e.file, e.reason);
       throw e;
     }
+    if (read === null) return null;
+    const segment = new JournalSegment(firstSeq, read.entries.length, read.storage);
+    for (const e of read.entries) {
+      this.indexKeys(e);
+      segment.noteState(e);
+      if (e.state === 'dead') this.dead.set(e.tx.seq, e);
+    }
+    this.entryCount += read.entries.length;
+    const kept = newest ? read.entries : read.entries.filter((e) => e.state !== 'synced');
+    return { segment, kept };
   }
 
   /** Overlapping segments cannot be ordered: refuse. A gap (a segment restored from an older copy) is logged. */
@@ -310,20 +447,20 @@ export class FileJournal implements Journal {
       const cur = this.segments[i]!;
       if (cur.firstSeq <= prev.lastSeq) {
         throw new StoreCorruptError(
-          cur.file.path,
-          `its seqs overlap ${prev.file.path} (up to ${prev.lastSeq})`,
+          cur.storage.path,
+          `its seqs overlap ${prev.storage.path} (up to ${prev.lastSeq})`,
         );
       }
       if (cur.firstSeq > prev.lastSeq + 1) {
         this.logger.error(
-          { file: prev.file.path, missingFrom: prev.lastSeq + 1, missingTo: cur.firstSeq - 1 },
+          { file: prev.storage.path, missingFrom: prev.lastSeq + 1, missingTo: cur.firstSeq - 1 },
           'journal has a gap in seq: transactions missing (a segment was restored from an older copy); the cloud may hold them',
         );
       }
     }
   }
 
-  private segmentOf(seq: number): Segment | undefined {
+  private segmentOf(seq: number): JournalSegment | undefined {
     let lo = 0;
     let hi = this.segments.length - 1;
     while (lo <= hi) {
@@ -336,36 +473,52 @@ export class FileJournal implements Journal {
     return undefined;
   }
 
+  /** A pending or dead entry: the only ones a cloud answer or a resend can change. */
+  private openEntry(seq: number): JournalEntry | undefined {
+    return this.pendingList.get(seq) ?? this.dead.get(seq);
+  }
+
+  /** Any entry: from memory when it is held there, else from its segment's file. */
   private entryBySeq(seq: number): JournalEntry | undefined {
-    return this.segmentOf(seq)?.entryAt(seq);
+    const open = this.openEntry(seq);
+    if (open) return open;
+    const segment = this.segmentOf(seq);
+    if (!segment) return undefined;
+    const entries = segment.recent ?? this.sealedEntries(segment);
+    return entries[seq - segment.firstSeq];
   }
 
-  private index(entries: readonly JournalEntry[]): void {
-    const pending: JournalEntry[] = [];
-    for (const e of entries) {
-      const { id, seq, receiptId, returnId } = e.tx;
-      this.seqById.set(id, seq);
-      const forReceipt = this.seqsByReceipt.get(receiptId);
-      if (forReceipt) forReceipt.push(seq);
-      else this.seqsByReceipt.set(receiptId, [seq]);
-      if (returnId !== undefined) this.seqByReturn.set(returnId, seq);
-      if (e.state === 'pending') pending.push(e);
-      else if (e.state === 'dead') this.dead.set(seq, e);
+  private sealedEntries(segment: JournalSegment): readonly JournalEntry[] {
+    let entries = this.sealedCache.get(segment.firstSeq);
+    if (!entries) {
+      try {
+        entries = segment.storage.readEntriesSync();
+      } catch (e) {
+        // It opened fine, so something changed the file under us: say so, never answer "not found".
+        if (!(e instanceof DamagedFileError)) throw e;
+        this.logger.error({ file: e.file, problem: e.reason }, 'journal segment unreadable on look-up');
+        throw new StoreCorruptError(e.file, e.reason);
+      }
+      this.sealedCache.set(segment.firstSeq, entries);
     }
-    this.pendingList.add(pending);
-    this.entryCount += entries.length;
+    return entries;
   }
 
-  private unindex(entries: readonly JournalEntry[]): void {
-    for (const e of entries) {
-      const { id, seq, receiptId, returnId } = e.tx;
-      this.seqById.delete(id);
-      const rest = (this.seqsByReceipt.get(receiptId) ?? []).filter((s) => s !== seq);
-      if (rest.length > 0) this.seqsByReceipt.set(receiptId, rest);
-      else this.seqsByReceipt.delete(receiptId);
-      if (returnId !== undefined && this.seqByReturn.get(returnId) === seq) this.seqByReturn.delete(returnId);
+  private indexKeys(entry: JournalEntry): void {
+    const { id, seq, receiptId, returnId } = entry.tx;
+    this.txIds.add(id, seq);
+    this.receiptIds.add(receiptId, seq);
+    if (returnId !== undefined) this.returnIds.add(returnId, seq);
+  }
+
+  /** New entries (all pending): keys, counts, and the outbox queue. */
+  private index(segment: JournalSegment, added: readonly JournalEntry[]): void {
+    for (const e of added) {
+      this.indexKeys(e);
+      segment.noteState(e);
     }
-    this.entryCount -= entries.length;
+    this.pendingList.add([...added]);
+    this.entryCount += added.length;
   }
 
   /** Moves entries between the pending list and the dead letters after their state changed. */
@@ -383,10 +536,4 @@ export class FileJournal implements Journal {
     this.pendingList.removeSeqs(leftPending);
     this.pendingList.add(backToPending);
   }
-}
-
-function syncedBefore(entry: JournalEntry, cutoff: number): boolean {
-  if (entry.state !== 'synced') return false;
-  const at = Date.parse(entry.syncedAt ?? entry.tx.at);
-  return !Number.isNaN(at) && at < cutoff;
 }

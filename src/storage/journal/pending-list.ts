@@ -29,6 +29,11 @@ export class PendingList {
     } else this.entries = [...this.entries, ...sorted].sort((a, b) => a.tx.seq - b.tx.seq);
   }
 
+  get(seq: number): JournalEntry | undefined {
+    const i = this.indexOf(seq);
+    return i >= 0 ? this.entries[i] : undefined;
+  }
+
   /** Replaces the entry with the same seq (a newer version of a still pending entry). */
   replace(entry: JournalEntry): void {
     const i = this.indexOf(entry.tx.seq);

@@ -1,6 +1,9 @@
-// A journal segment on disk: `seg-<firstSeq, 12 digits>.json` holding consecutive entries from
-// `firstSeq`. Entries are immutable objects (a change makes a new one), so each is serialised
-// once and its JSON reused when the segment is rewritten: an append costs one entry's stringify.
+// The names and shapes of journal segments on disk. Two formats hold consecutive entries from
+// `firstSeq`:
+//   seg-<firstSeq, 12 digits>.log   append-only records (log-segment-file.ts), written since session 2;
+//   seg-<firstSeq, 12 digits>.json  one enveloped body {firstSeq, entries} replaced whole (+ `.bak`),
+//                                   the session-1 format: still read, and rewritten when its entries change.
+// Entries are immutable objects: a change makes a new one.
 import type { JournalEntry, OutboxState } from '../../agent/ports.js';
 
 export interface SegmentBody {
@@ -8,18 +11,28 @@ export interface SegmentBody {
   entries: JournalEntry[];
 }
 
-const SEGMENT_NAME = /^seg-(\d{12,})\.json$/;
+export type SegmentFormat = 'json' | 'log';
+
+const SEGMENT_NAME = /^seg-(\d{12,})\.(json|log)$/;
 const SEGMENT_BACKUP_NAME = /^seg-(\d{12,})\.json\.bak$/;
 const STATES: ReadonlySet<OutboxState> = new Set(['pending', 'synced', 'dead']);
 
+/** The session-1 (whole-file) segment name. */
 export function segmentFileName(firstSeq: number): string {
   return `seg-${String(firstSeq).padStart(12, '0')}.json`;
 }
 
-/** The firstSeq of a segment named by its file or its backup copy, or null for other files. */
-export function segmentFirstSeqOf(fileName: string): number | null {
-  const m = SEGMENT_NAME.exec(fileName) ?? SEGMENT_BACKUP_NAME.exec(fileName);
-  return m ? Number(m[1]) : null;
+/** The append-only segment name. */
+export function logSegmentFileName(firstSeq: number): string {
+  return `seg-${String(firstSeq).padStart(12, '0')}.log`;
+}
+
+/** The segment a file belongs to (the file itself or a json backup copy), or null for other files. */
+export function segmentOfFileName(fileName: string): { firstSeq: number; format: SegmentFormat } | null {
+  const m = SEGMENT_NAME.exec(fileName);
+  if (m) return { firstSeq: Number(m[1]), format: m[2] as SegmentFormat };
+  const bak = SEGMENT_BACKUP_NAME.exec(fileName);
+  return bak ? { firstSeq: Number(bak[1]), format: 'json' } : null;
 }
 
 /** Shape check of a decoded segment: consecutive seqs from `firstSeq`, entries that look like entries. */
@@ -30,7 +43,11 @@ export function isSegmentBody(body: unknown, expectedFirstSeq: number): body is 
   return entries.every((e, i) => isEntry(e) && e.tx.seq === expectedFirstSeq + i);
 }
 
-function isEntry(e: unknown): e is JournalEntry {
+export function isOutboxState(s: unknown): s is OutboxState {
+  return typeof s === 'string' && STATES.has(s as OutboxState);
+}
+
+export function isEntry(e: unknown): e is JournalEntry {
   if (typeof e !== 'object' || e === null) return false;
   const { tx, state, attempts } = e as Partial<JournalEntry>;
   return (
@@ -39,31 +56,11 @@ function isEntry(e: unknown): e is JournalEntry {
     typeof tx.id === 'string' &&
     typeof tx.receiptId === 'string' &&
     Number.isSafeInteger(tx.seq) &&
-    typeof state === 'string' &&
-    STATES.has(state) &&
+    isOutboxState(state) &&
     typeof attempts === 'number'
   );
 }
 
-const entryJsonCache = new WeakMap<JournalEntry, string>();
-
-/** An entry's JSON, computed once per (immutable) entry object. */
-export function entryJson(entry: JournalEntry): string {
-  let json = entryJsonCache.get(entry);
-  if (json === undefined) {
-    json = JSON.stringify(entry);
-    entryJsonCache.set(entry, json);
-  }
-  return json;
-}
-
-/** About how many bytes the entries take in a segment file (UTF-16 length, a close proxy). */
-export function entriesJsonLength(entries: readonly JournalEntry[]): number {
-  let n = 0;
-  for (const e of entries) n += entryJson(e).length + 1;
-  return n;
-}
-
 export function serializeSegment(body: SegmentBody): string {
-  return `{"firstSeq":${body.firstSeq},"entries":[${body.entries.map(entryJson).join(',')}]}`;
+  return JSON.stringify({ firstSeq: body.firstSeq, entries: body.entries });
 }
