@@ -15,8 +15,6 @@ export interface PrintIntent {
   /** Σ of the fiscal positions: the total the register's document must show. */
   total: number;
   payments: Payment[];
-  /** The one-time code the sale was checked with, so a recovering confirm passes the same check. */
-  code?: string;
 }
 
 /** An interrupted print the agent could not settle by itself: never printed again, never guessed. */
@@ -24,11 +22,29 @@ export interface PrintReview extends PrintIntent {
   reason: string;
   lastDocument: FiscalDocument | null;
   since: string;
+  /** Other receipts that were printing at the same time: the last document may be any one's. */
+  alsoPrinting?: string[];
 }
 
 export interface PrintIntents {
   printing: Record<string, PrintIntent>;
   review?: Record<string, PrintReview>;
+}
+
+/**
+ * The stored document, or null when it does not have the shape of one (a damaged file). Only the
+ * outline is checked: the entries were written by this code and the file's checksum guards them.
+ */
+export function normalizePrintIntents(stored: unknown): PrintIntents | null {
+  if (!isRecord(stored) || !isRecord(stored.printing)) return null;
+  if (stored.review !== undefined && !isRecord(stored.review)) return null;
+  const entries = [...Object.values(stored.printing), ...Object.values(stored.review ?? {})];
+  if (!entries.every((e) => isRecord(e) && typeof e.receiptId === 'string')) return null;
+  return stored as unknown as PrintIntents;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export type PrintVerdict =

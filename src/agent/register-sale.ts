@@ -8,10 +8,25 @@ import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/type
 import { formatRub } from '../domain/index.js';
 import type { StateStore } from './ports.js';
 import { judgeInterruptedPrint, type PrintIntent, type PrintIntents } from './register-sale-recovery.js';
+import {
+  fiscalForPrinted,
+  fiscalOf,
+  type PrintIntentView,
+  printIntentViews,
+  type ReviewDecision,
+  type ReviewSettled,
+} from './register-sale-review.js';
 import { type CalculateRequest, type CalculateResponse, type Payment, TillError } from './till-api.js';
 import type { TillService } from './till-service.js';
 
 export type { PrintIntent, PrintIntents, PrintReview } from './register-sale-recovery.js';
+export type {
+  GivenFiscal,
+  PrintIntentView,
+  ReviewDecision,
+  ReviewOutcome,
+  ReviewSettled,
+} from './register-sale-review.js';
 
 export interface SaleRequest extends CalculateRequest {
   payments: Payment[];
@@ -64,6 +79,27 @@ export class RegisterSaleService {
     return this.inTurn(() => this.settle());
   }
 
+  /** The receipts interrupted while printing: those waiting for the register, then those for a person. */
+  printIntents(): PrintIntentView[] {
+    return printIntentViews(this.o.intents.read());
+  }
+
+  /** Whether the register may have printed this receipt and it is not settled yet. */
+  holds(receiptId: string): boolean {
+    const s = this.o.intents.read();
+    return receiptId in s.printing || (s.review !== undefined && receiptId in s.review);
+  }
+
+  /**
+   * A person who compared the register's journal settles a receipt held for review: printed → it is
+   * confirmed with its fiscal document (whatever happened to its points hold or a cancel meanwhile:
+   * the customer paid the printed amount); not printed → it is cancelled and its hold released, as
+   * a till's cancel does. Repeating the same decision answers the same; the opposite one is 409.
+   */
+  settleReview(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
+    return this.inTurn(() => this.settleReviewNow(receiptId, decision));
+  }
+
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
@@ -108,7 +144,6 @@ export class RegisterSaleService {
       fdBefore: before?.fd ?? '',
       total: request.lines.reduce((s, l) => s + l.amount, 0),
       payments: req.payments,
-      ...(req.code !== undefined && { code: req.code }),
     };
     await this.o.intents.update((s) => {
       s.printing[req.receiptId] = intent;
@@ -146,14 +181,10 @@ export class RegisterSaleService {
   ): Promise<SaleResponse> {
     const fiscal = fiscalOf(doc);
     try {
-      await this.o.till.confirm(intent.tillId, intent.receiptId, {
-        fiscal,
-        payments: intent.payments,
-        code: intent.code,
-      });
+      await this.confirmFiscal(intent, fiscal);
     } catch (err) {
       if (err instanceof TillError) {
-        // Fiscal but refused by the loyalty side (expired hold, cancelled meanwhile): a human decides.
+        // Fiscal but refused by the loyalty side (cancelled meanwhile, calculation lost): a human decides.
         const reason = `printed as fiscal document ${doc.fd} but the confirm was refused: ${err.code} ${err.message}`;
         await this.toReview(intent, doc, reason);
         throw new TillError(409, 'RECEIPT_NEEDS_REVIEW', `Receipt ${intent.receiptId} ${reason}`, { fiscal });
@@ -183,7 +214,8 @@ export class RegisterSaleService {
         continue;
       }
       let verdict = judgeInterruptedPrint(intent, last);
-      if (verdict.kind === 'printed' && intents.length > 1) {
+      const others = intents.filter((i) => i.receiptId !== intent.receiptId).map((i) => i.receiptId);
+      if (verdict.kind === 'printed' && others.length > 0) {
         verdict = { kind: 'unclear', reason: `${intents.length} receipts were printing at once` };
       }
       if (verdict.kind === 'not-printed') {
@@ -194,15 +226,11 @@ export class RegisterSaleService {
           'interrupted print: not printed',
         );
       } else if (verdict.kind === 'unclear') {
-        await this.toReview(intent, last, verdict.reason);
+        await this.toReview(intent, last, verdict.reason, others);
         out.review.push(intent.receiptId);
       } else {
         try {
-          await this.o.till.confirm(intent.tillId, intent.receiptId, {
-            fiscal: fiscalOf(verdict.document),
-            payments: intent.payments,
-            code: intent.code,
-          });
+          await this.confirmFiscal(intent, fiscalOf(verdict.document));
         } catch (err) {
           if (!(err instanceof TillError)) throw err; // a local fault: try again next time
           await this.toReview(
@@ -222,6 +250,92 @@ export class RegisterSaleService {
       }
     }
     return out;
+  }
+
+  /**
+   * A receipt the register printed is a sale: it is confirmed even when its points hold expired
+   * meanwhile (logged; the cloud books the points and records the late hold). Only a receipt the
+   * till cancelled meanwhile, or whose calculation is gone, is refused (TillError).
+   */
+  private async confirmFiscal(intent: PrintIntent, fiscal: SaleResponse['fiscal']): Promise<void> {
+    const done = await this.o.till.confirmPrinted(intent.tillId, intent.receiptId, {
+      fiscal,
+      payments: intent.payments,
+    });
+    if (done.waived.length > 0) {
+      this.o.log?.warn(
+        { receiptId: intent.receiptId, fd: fiscal.fd, waived: done.waived },
+        'printed receipt confirmed although its points hold had expired: the cloud records the difference',
+      );
+    }
+  }
+
+  private async settleReviewNow(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
+    const review = this.o.intents.read().review?.[receiptId];
+    if (!review) return this.settledBefore(receiptId, decision);
+    let settled: ReviewSettled;
+    if (decision.outcome === 'printed') {
+      const fiscal = fiscalForPrinted(review, decision.fiscal);
+      await this.o.till.confirmPrinted(
+        review.tillId,
+        receiptId,
+        { fiscal, payments: review.payments },
+        { evenIfCancelled: true },
+      );
+      settled = { receiptId, status: 'confirmed', fiscal: this.o.till.fiscalOf(receiptId) ?? fiscal };
+    } else {
+      try {
+        await this.o.till.cancel(review.tillId, receiptId);
+      } catch (err) {
+        // Its calculation is gone (a damaged open-receipt file): there is nothing left to cancel.
+        if (!(err instanceof TillError && err.code === 'RECEIPT_NOT_FOUND')) throw err;
+      }
+      settled = { receiptId, status: 'cancelled' };
+    }
+    await this.o.intents.update((s) => {
+      delete s.review?.[receiptId];
+    });
+    this.o.log?.warn(
+      { receiptId, outcome: decision.outcome, fd: settled.fiscal?.fd ?? null, reason: review.reason },
+      'receipt held for review settled by hand',
+    );
+    return settled;
+  }
+
+  /** A decision about a receipt no longer (or never) held: the same answer again, or why not. */
+  private async settledBefore(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
+    if (receiptId in this.o.intents.read().printing) {
+      throw new TillError(
+        409,
+        'RECEIPT_PRINTING',
+        `Receipt ${receiptId} waits to be settled from the register's last document, not by hand: connect the register`,
+      );
+    }
+    const fiscal = this.o.till.fiscalOf(receiptId);
+    const status = fiscal ? 'confirmed' : await this.receiptStatus(receiptId);
+    if (decision.outcome === 'printed' && status === 'confirmed') {
+      return { receiptId, status: 'confirmed', ...(fiscal && { fiscal }) };
+    }
+    if (decision.outcome === 'not-printed' && status === 'cancelled')
+      return { receiptId, status: 'cancelled' };
+    if (status === 'confirmed' || status === 'cancelled') {
+      throw new TillError(
+        409,
+        'RECEIPT_NOT_IN_REVIEW',
+        `Receipt ${receiptId} was already ${status}${status === 'confirmed' ? ': a return undoes a sale' : ''}`,
+        { status },
+      );
+    }
+    throw new TillError(404, 'RECEIPT_NOT_IN_REVIEW', `Receipt ${receiptId} is not held for review`);
+  }
+
+  private async receiptStatus(receiptId: string): Promise<string | null> {
+    try {
+      return (await this.o.till.get(receiptId)).status;
+    } catch (err) {
+      if (err instanceof TillError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   private async confirmedSale(receiptId: string): Promise<SaleResponse | null> {
@@ -276,7 +390,12 @@ export class RegisterSaleService {
     return request;
   }
 
-  private async toReview(intent: PrintIntent, last: FiscalDocument | null, reason: string): Promise<void> {
+  private async toReview(
+    intent: PrintIntent,
+    last: FiscalDocument | null,
+    reason: string,
+    alsoPrinting: string[] = [],
+  ): Promise<void> {
     await this.o.intents.update((s) => {
       delete s.printing[intent.receiptId];
       s.review ??= {};
@@ -285,6 +404,7 @@ export class RegisterSaleService {
         reason,
         lastDocument: last,
         since: this.o.now().toISOString(),
+        ...(alsoPrinting.length > 0 && { alsoPrinting }),
       };
     });
     this.o.log?.error(
@@ -322,10 +442,6 @@ const PAPER_SPELLING: [RegExp, string][] = [
 
 export function forReceiptPaper(text: string): string {
   return PAPER_SPELLING.reduce((t, [from, to]) => t.replace(from, to), text);
-}
-
-function fiscalOf(doc: FiscalDocument): SaleResponse['fiscal'] {
-  return { fn: doc.fn, fd: doc.fd, fp: doc.fp, at: doc.at };
 }
 
 function registerFailure(err: unknown): TillError {

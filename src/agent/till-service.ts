@@ -10,7 +10,7 @@ import type {
   CustomerSnapshot,
   ReturnedSoFar,
 } from '../domain/types.js';
-import type { Tx } from '../protocol/sync.js';
+import type { Fiscal, Tx } from '../protocol/sync.js';
 import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
 import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
 import { addBalances, customerKeyOf, unsyncedEffect } from './local-balance.js';
@@ -60,6 +60,9 @@ export interface TillServiceOptions {
   /** Called after each durable confirm (the sync client pushes soon after). */
   onJournalAppend?: () => void;
 }
+
+/** What `confirmPrinted` let through that a till's confirm would have refused. */
+export type PrintedConfirmWaiver = 'hold-expired' | 'cancelled';
 
 export class TillService implements TillApi {
   private readonly newId: () => string;
@@ -210,7 +213,43 @@ export class TillService implements TillApi {
       );
     }
     await this.checkCode(open, req.code);
+    return this.recordSale(open, req);
+  }
 
+  /**
+   * Confirms a receipt the register has printed (a register sale, its recovery after a crash, or a
+   * person settling one held for review). The fiscal document makes it a sale: the customer paid
+   * what was printed. So an expired points hold does not stop it — the transaction still names the
+   * hold and the redeemed points, and the cloud books them and records that the hold had expired
+   * (any shortfall is owed) — and neither does a phone code, which was checked before printing.
+   * A receipt cancelled meanwhile is a conflict only a person settles: refused unless
+   * `evenIfCancelled`. `waived` names what a till's confirm would have refused.
+   */
+  async confirmPrinted(
+    tillId: string,
+    receiptId: string,
+    req: ConfirmRequest & { fiscal: Fiscal },
+    o: { evenIfCancelled?: boolean } = {},
+  ): Promise<ConfirmResponse & { waived: PrintedConfirmWaiver[] }> {
+    const done = this.saleOf(receiptId);
+    if (done) return { ...this.confirmResponse(done.tx), waived: [] };
+    const open = this.o.openReceipts.get(receiptId);
+    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не рассчитан`);
+    if (open.tillId !== tillId)
+      throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${receiptId} открыт на другой кассе`);
+    const waived: PrintedConfirmWaiver[] = [];
+    if (open.status === 'cancelled') {
+      if (!o.evenIfCancelled) throw new TillError(409, 'RECEIPT_CANCELLED', `Чек ${receiptId} отменён`);
+      waived.push('cancelled');
+    } else if (open.holdId && Date.parse(open.expiresAt) < this.o.now().getTime()) {
+      waived.push('hold-expired');
+    }
+    return { ...(await this.recordSale(open, req)), waived };
+  }
+
+  /** Appends the sale (and its enrolment) to the journal: from here the receipt is confirmed. */
+  private async recordSale(open: OpenReceipt, req: ConfirmRequest): Promise<ConfirmResponse> {
+    const receiptId = open.receiptId;
     const txs = this.buildSaleTxs(open, req);
     await this.o.journal.appendMany(txs);
     // The sale is durable from here. Removing the open receipt is housekeeping: the answer does not

@@ -9,6 +9,9 @@ import type { FiscalRegister, RegisterState } from '../../drivers/register/types
 import { CustomerResolver } from '../agent/customer-resolver.js';
 import { ProgramHolder, type StoredProgram } from '../agent/program-holder.js';
 import { type PrintIntents, RegisterSaleService } from '../agent/register-sale.js';
+import { normalizePrintIntents } from '../agent/register-sale-recovery.js';
+import type { PrintIntentView } from '../agent/register-sale-review.js';
+import { TillError } from '../agent/till-api.js';
 import { TillService } from '../agent/till-service.js';
 import { version } from '../cli/version.js';
 import type { AgentConfig } from '../config/agent-config.js';
@@ -20,6 +23,21 @@ import { buildHttpServer } from '../http/server.js';
 import { FileState, openStore, type Store } from '../storage/index.js';
 import { SyncEngine } from '../sync/sync-engine.js';
 import { reapReceipts } from './housekeeping.js';
+
+/** What the refusal to start says when print-intents.json is damaged without a good backup. */
+const PRINT_INTENTS_LOST = {
+  holds: 'the receipts whose printing began but which were not confirmed yet, and those held for review',
+  advice:
+    'Move the file aside (keep it: the readable part names the receipts) and start again; then compare ' +
+    "the register's journal for the time before the stop with `loyalty-agent queue list` and the " +
+    'central office: a receipt printed but never confirmed must be recorded there by hand.',
+};
+
+/** The /v1/status block: how many interrupted prints wait, and those held for a person, without secrets. */
+function printReviewStatus(views: PrintIntentView[]) {
+  const items = views.filter((v) => v.state === 'review');
+  return { count: items.length, printing: views.length - items.length, items };
+}
 
 export interface AgentOptions {
   logger: Logger;
@@ -137,15 +155,19 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         if (s.lastError) registerError = s.lastError;
         log.info({ state: s.state, error: s.lastError?.message }, 'register state');
       });
+      // Read before the register is touched: a damaged file stops the start (see PRINT_INTENTS_LOST).
+      const intents = await FileState.open<PrintIntents>(`${cfg.dataDir}/print-intents.json`, {
+        logger: log,
+        defaults: () => ({ printing: {} }),
+        normalize: normalizePrintIntents,
+        refuseIfLost: PRINT_INTENTS_LOST,
+      });
+      closers.push(() => intents.close());
       closers.push(() => reg.close());
       // The register may be unplugged at start: the driver keeps trying; the agent serves anyway.
       await reg
         .open()
         .catch((err) => log.warn({ err: (err as Error).message }, 'register not ready at start'));
-      const intents = await FileState.open<PrintIntents>(`${cfg.dataDir}/print-intents.json`, {
-        logger: log,
-        defaults: () => ({ printing: {} }),
-      });
       saleService = new RegisterSaleService({
         till,
         register: reg,
@@ -172,8 +194,9 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
 
     // Housekeeping at start, after the print intents were settled: a receipt the register printed
     // while the agent was down must be confirmed, not expired first.
+    const held = (receiptId: string) => saleService?.holds(receiptId) ?? false;
     const reaped = await reapReceipts(
-      { openReceipts: store.openReceipts, journal: store.journal, till },
+      { openReceipts: store.openReceipts, journal: store.journal, till, held },
       now().getTime(),
     );
     if (reaped.cancelled + reaped.removed > 0) log.info(reaped, 'open receipts tidied at start');
@@ -205,6 +228,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
           queue: { pending: q.pending, oldestAgeSec: q.oldestAgeSec, deadLetter: q.deadLetter },
           program: { version: program.current().version },
           cache: { customers: store.cache.size(), updatedAt: store.cache.updatedAt() },
+          printReview: printReviewStatus(saleService?.printIntents() ?? []),
         };
       },
       ready: () => ready,
@@ -227,6 +251,13 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         }));
       },
       resend: (ids) => store.journal.resend(ids),
+      printIntents: () => saleService?.printIntents() ?? [],
+      async settlePrintIntent(receiptId, decision) {
+        if (!saleService) {
+          throw new TillError(404, 'RECEIPT_NOT_IN_REVIEW', `Receipt ${receiptId} is not held for review`);
+        }
+        return saleService.settleReview(receiptId, decision);
+      },
     };
 
     const extras: Extras = o.extras ? await o.extras({ cfg, till, program, log }) : {};
@@ -257,7 +288,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         '*/30 * * * * *',
         async () => {
           const r = await reapReceipts(
-            { openReceipts: store.openReceipts, journal: store.journal, till },
+            { openReceipts: store.openReceipts, journal: store.journal, till, held },
             now().getTime(),
           );
           if (r.cancelled > 0) log.info(r, 'expired receipts cancelled, holds released');

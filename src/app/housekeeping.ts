@@ -7,12 +7,22 @@ import type { TillService } from '../agent/till-service.js';
 const TOMBSTONE_MS = 24 * 3600_000;
 
 export async function reapReceipts(
-  o: { openReceipts: OpenReceipts; journal: Journal; till: TillService },
+  o: {
+    openReceipts: OpenReceipts;
+    journal: Journal;
+    till: TillService;
+    /**
+     * Receipts the register may have printed (printing, or held for a person to check): never
+     * expired or forgotten here, because a printed receipt is a sale that must still be confirmable.
+     */
+    held?: (receiptId: string) => boolean;
+  },
   now: number,
 ): Promise<{ cancelled: number; removed: number }> {
   let cancelled = 0;
   let removed = 0;
   for (const open of o.openReceipts.all()) {
+    if (o.held?.(open.receiptId)) continue;
     const confirmed = o.journal.byReceipt(open.receiptId).some((e) => e.tx.kind === 'sale');
     const expiry = Date.parse(open.expiresAt);
     if (confirmed || (open.status === 'cancelled' && expiry + TOMBSTONE_MS < now)) {

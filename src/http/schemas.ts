@@ -218,6 +218,68 @@ export const IdentifyReply = Open({
   source: Type.String({ description: 'cloud | cache' }),
 });
 
+/** An interrupted print as store IT sees it (no customer data, no one-time code). */
+export const PrintIntentItem = Open(
+  {
+    receiptId: Type.String(),
+    tillId: Type.String(),
+    state: Type.Union([Type.Literal('printing'), Type.Literal('review')], {
+      description: 'printing: waits for the register to be asked; review: waits for a person',
+    }),
+    startedAt: Type.String(),
+    fdBefore: Type.String({ description: "the register's last fiscal document before printing" }),
+    total: Kop('kopecks the fiscal document must show'),
+    payments: Type.Array(Open({ type: Type.String(), amount: Kop() })),
+    reason: Type.Optional(Type.String()),
+    since: Type.Optional(Type.String()),
+    lastDocument: Type.Optional(
+      Type.Union([
+        Open({ fn: Type.String(), fd: Type.String(), fp: Type.String(), at: Type.String(), total: Kop() }),
+        Type.Null(),
+      ]),
+    ),
+  },
+  'PrintIntent',
+);
+
+export const PrintIntentsReply = Open({ items: Type.Array(PrintIntentItem) });
+
+const Digits = (description: string) => Type.String({ pattern: '^[0-9]{1,32}$', description });
+
+export const SettlePrintBody = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('printed'), Type.Literal('not-printed')], {
+      description: "what the register's journal shows: printed → confirm, not-printed → cancel",
+    }),
+    fiscal: Type.Optional(
+      Type.Object(
+        {
+          fd: Digits('fiscal document number'),
+          fp: Digits('fiscal sign'),
+          fn: Type.Optional(Digits("FN number (default: the register's last document's)")),
+          at: Type.Optional(
+            Type.String({
+              pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$',
+              description: 'register time of the document, YYYY-MM-DDTHH:mm[:ss]',
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: "the receipt's document, when it is not the register's last one",
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SettlePrintReply = Open({
+  receiptId: Type.String(),
+  status: Type.Union([Type.Literal('confirmed'), Type.Literal('cancelled')]),
+  fiscal: Type.Optional(Open({ fn: Type.String(), fd: Type.String(), fp: Type.String(), at: Type.String() })),
+});
+
 export const StatusReply = Open({
   version: Type.String(),
   uptimeSec: Type.Integer(),
@@ -232,6 +294,11 @@ export const StatusReply = Open({
   queue: Open({ pending: Type.Integer(), oldestAgeSec: Type.Integer(), deadLetter: Type.Integer() }),
   program: Open({ version: Type.String() }),
   cache: Open({ customers: Type.Integer(), updatedAt: Type.Union([Type.String(), Type.Null()]) }),
+  printReview: Open({
+    count: Type.Integer({ description: 'receipts held for a person to check against the register' }),
+    printing: Type.Integer({ description: "interrupted prints waiting for the register's answer" }),
+    items: Type.Array(PrintIntentItem),
+  }),
 });
 
 export const ReceiptIdParams = Type.Object({ receiptId: Id });

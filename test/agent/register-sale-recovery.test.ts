@@ -59,9 +59,9 @@ describe('printed, then the agent died before confirming', () => {
   it('the next start confirms the receipt from the register, exactly once', async () => {
     const first = await start();
     const till = first.agent.till;
-    const confirm = till.confirm.bind(till);
-    till.confirm = async () => {
-      till.confirm = confirm;
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async () => {
+      till.confirmPrinted = confirm;
       throw new Error('power cut');
     };
     const res = await first.call<Answer>('POST', '/v1/sales', sale('r-crash'));
@@ -92,9 +92,9 @@ describe('printed, then the agent died before confirming', () => {
   it('is confirmed even when the agent stayed down past the receipt lifetime', async () => {
     const first = await start();
     const till = first.agent.till;
-    const confirm = till.confirm.bind(till);
-    till.confirm = async () => {
-      till.confirm = confirm;
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async () => {
+      till.confirmPrinted = confirm;
       throw new Error('power cut');
     };
     expect((await first.call('POST', '/v1/sales', sale('r-late'))).status).toBe(503);
@@ -109,9 +109,9 @@ describe('printed, then the agent died before confirming', () => {
   it('in the same process, repeating the sale confirms it without printing twice', async () => {
     const t = await start();
     const till = t.agent.till;
-    const confirm = till.confirm.bind(till);
-    till.confirm = async () => {
-      till.confirm = confirm;
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async () => {
+      till.confirmPrinted = confirm;
       throw new Error('disk full');
     };
     expect((await t.call('POST', '/v1/sales', sale('r-retry'))).status).toBe(503);
@@ -142,9 +142,9 @@ describe('printed, then the agent died before confirming', () => {
   it('a confirm the till refuses after printing goes to a human and is never printed again', async () => {
     const t = await start();
     const till = t.agent.till;
-    const confirm = till.confirm.bind(till);
-    till.confirm = async (...args) => {
-      till.confirm = confirm;
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async (...args) => {
+      till.confirmPrinted = confirm;
       await till.cancel('till-1', args[1]);
       return confirm(...args);
     };
@@ -270,8 +270,8 @@ describe('RegisterSaleService.recover on its own', () => {
     };
     let confirms = 0;
     const till = t.agent.till;
-    const confirm = till.confirm.bind(till);
-    till.confirm = async (...args) => {
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async (...args) => {
       confirms++;
       return confirm(...args);
     };

@@ -12,6 +12,8 @@ interface Status {
   queue: { pending: number; oldestAgeSec: number; deadLetter: number };
   program: { version: string };
   cache: { customers: number; updatedAt: string | null };
+  /** Absent from agents older than the print review. */
+  printReview?: { count: number; printing: number };
 }
 
 const command: Command = {
@@ -19,7 +21,8 @@ const command: Command = {
 
 Shows the running agent's state at a glance: register, cloud link, outbox queue, program, cache.
 Exit code 0 when all is well, 1 when something needs attention (dead letters, register error,
-cloud offline with a queue older than an hour), 3 when the agent does not answer.`,
+cloud offline with a queue older than an hour, receipts held for review after an interrupted
+print), 3 when the agent does not answer.`,
   async run(argv) {
     const { values } = parseOptions(argv, {
       config: { type: 'string', default: '/etc/loyalty-agent/agent.json' },
@@ -39,6 +42,7 @@ cloud offline with a queue older than an hour), 3 when the agent does not answer
 export function needsAttention(s: Status): boolean {
   return (
     s.queue.deadLetter > 0 ||
+    (s.printReview?.count ?? 0) > 0 ||
     s.register.state === 'error' ||
     (s.cloud.state === 'offline' && s.queue.oldestAgeSec > 3600)
   );
@@ -57,9 +61,17 @@ export function renderStatus(s: Status): string {
     `program   ${s.program.version}`,
     `cache     ${s.cache.customers} customers${s.cache.updatedAt ? `, updated ${s.cache.updatedAt}` : ''}`,
   ];
+  if (s.printReview && s.printReview.count + s.printReview.printing > 0)
+    lines.push(
+      `printing  ${s.printReview.count} receipt(s) held for review, ${s.printReview.printing} waiting for the register`,
+    );
   if (s.queue.deadLetter > 0)
     lines.push(
       `ATTENTION: dead letters — see 'loyalty-agent queue dead', re-send with 'loyalty-agent queue resend'`,
+    );
+  if ((s.printReview?.count ?? 0) > 0)
+    lines.push(
+      `ATTENTION: receipts held for review — see 'loyalty-agent intents list', settle with 'loyalty-agent intents settle'`,
     );
   return lines.join('\n');
 }

@@ -1,6 +1,8 @@
-// What store IT and monitoring read: status, a sync on demand, liveness, readiness, metrics.
+// What store IT and monitoring read: status, a sync on demand, liveness, readiness, metrics; and
+// the receipts interrupted while printing, which a person settles after checking the register.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { PrintIntentView, ReviewDecision, ReviewSettled } from '../../agent/register-sale.js';
 import type { Metrics } from '../metrics.js';
 import * as S from '../schemas.js';
 
@@ -22,6 +24,9 @@ export interface StatusSource {
   syncNow(): void;
   queue(state: 'pending' | 'dead', limit: number): QueueItem[];
   resend(ids?: string[]): Promise<number>;
+  printIntents(): PrintIntentView[];
+  /** Throws TillError (404 not held, 409 already settled otherwise or no matching document). */
+  settlePrintIntent(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled>;
 }
 
 export async function operationsRoutes(
@@ -66,6 +71,23 @@ export async function operationsRoutes(
       opts.source.syncNow();
       return { resent };
     },
+  );
+  app.get(
+    '/v1/print-intents',
+    { schema: { tags, response: { 200: S.PrintIntentsReply, ...S.errors(401) } } },
+    async () => ({ items: opts.source.printIntents() }),
+  );
+  app.post<{ Params: { receiptId: string }; Body: ReviewDecision }>(
+    '/v1/print-intents/:receiptId/settle',
+    {
+      schema: {
+        tags,
+        params: S.ReceiptIdParams,
+        body: S.SettlePrintBody,
+        response: { 200: S.SettlePrintReply, ...S.errors(400, 401, 404, 409) },
+      },
+    },
+    async (req) => opts.source.settlePrintIntent(req.params.receiptId, req.body),
   );
   app.post('/v1/sync', { schema: { tags, response: { ...S.errors(401) } } }, async (_req, reply) => {
     opts.source.syncNow();

@@ -1,0 +1,173 @@
+// print-intents.json names receipts the register may have printed: it cannot be re-learned from the
+// cloud, so when it is damaged and its backup copy too, the agent refuses to start (like a damaged
+// journal segment) with a message naming the file and what to do — and touches nothing.
+import { copyFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
+import type { SaleRequest } from '../../src/agent/register-sale.js';
+import { run } from '../../src/cli/main.js';
+import { StoreCorruptError } from '../../src/storage/errors.js';
+import { StateFileDamagedError } from '../../src/storage/file/state-file-damaged-error.js';
+import { FileState } from '../../src/storage/index.js';
+import { simulated } from '../drivers/atol/helpers.js';
+import { SUNDAY, TOKEN } from '../helpers/agent-harness.js';
+import { printIntents, type RegisterAgent, startRegisterAgent } from './register-sale-harness.js';
+
+const sale = (receiptId: string): SaleRequest => ({
+  receiptId,
+  at: SUNDAY,
+  lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price: 10000, qty: 1 }],
+  payments: [{ type: 'cash', amount: 10000 }],
+});
+
+let dir = '';
+let file = '';
+let sim: SimulatedRegister;
+const running: RegisterAgent[] = [];
+
+async function start(): Promise<RegisterAgent> {
+  const t = await startRegisterAgent({ sim, dir });
+  running.push(t);
+  return t;
+}
+
+/** Leaves an intent in print-intents.json (written twice, so its .bak exists too), then stops. */
+async function leaveAnIntent(): Promise<void> {
+  const t = await start();
+  expect((await t.call('POST', '/v1/sales', sale('r-1'))).status).toBe(200);
+  const till = t.agent.till;
+  till.confirmPrinted = async () => {
+    throw new Error('power cut');
+  };
+  expect((await t.call('POST', '/v1/sales', sale('r-2'))).status).toBe(503);
+  running.splice(running.indexOf(t), 1);
+  await t.close();
+  expect(Object.keys((await printIntents(dir)).printing)).toEqual(['r-2']);
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'la-intents-file-'));
+  file = path.join(dir, 'print-intents.json');
+  sim = simulated();
+});
+afterEach(async () => {
+  for (const t of running.splice(0)) await t.close();
+  sim.device.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('print-intents.json damaged', () => {
+  it('without a good backup copy: the start is refused, naming the file and what to do', async () => {
+    await leaveAnIntent();
+    await writeFile(file, 'garbage after a disk fault');
+    await writeFile(`${file}.bak`, '{"half":');
+    const before = (await readdir(dir)).sort();
+
+    const err = await start().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StateFileDamagedError);
+    expect(err).toBeInstanceOf(StoreCorruptError); // so the CLI refuses it like a damaged journal
+    const message = (err as Error).message;
+    expect(message).toContain(file);
+    expect(message).toContain('refuses to start');
+    expect(message).toContain('receipts whose printing began');
+    expect(message).toContain('Move the file aside');
+    expect((err as StateFileDamagedError).code).toBe('STORE_CORRUPT');
+
+    // Nothing was moved or rewritten: the operator finds the file as it was.
+    expect((await readdir(dir)).sort()).toEqual(before);
+    expect(await readFile(file, 'utf8')).toBe('garbage after a disk fault');
+
+    // Moved aside as the message says, the agent starts (the data directory was unlocked).
+    await rename(file, `${file}.damaged`);
+    await rm(`${file}.bak`);
+    const t = await start();
+    expect((await t.call('GET', '/v1/status')).status).toBe(200);
+  });
+
+  it('a missing file with a damaged backup copy is refused too', async () => {
+    await leaveAnIntent();
+    await rm(file);
+    await writeFile(`${file}.bak`, 'garbage');
+    await expect(start()).rejects.toBeInstanceOf(StateFileDamagedError);
+  });
+
+  it('a file of the wrong shape counts as damaged', async () => {
+    const state = await FileState.open<unknown>(file, {
+      logger: pino({ level: 'silent' }),
+      defaults: () => ({}),
+    });
+    // A sound envelope around something that is not an intents document, in the file and the copy.
+    await state.update((d) => Object.assign(d as object, { printing: ['r-1'] }));
+    await state.update((d) => Object.assign(d as object, { printing: ['r-2'] }));
+    await state.close();
+    const err = await start().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StateFileDamagedError);
+    expect((err as Error).message).toContain(file);
+  });
+
+  it('with a good backup copy: recovered from it, logged, and its intent settled as usual', async () => {
+    await leaveAnIntent();
+    // The backup copy is the version before the last write; here it holds the same intent.
+    await copyFile(file, `${file}.bak`);
+    await writeFile(file, 'garbage');
+    const t = await start();
+    expect(
+      t.logs.some(
+        (l) => l.includes('recovered the previous version from its backup copy') && l.includes(file),
+      ),
+    ).toBe(true);
+    // The backup copy held the intent; the register's last document settles it as printed.
+    expect((await printIntents(dir)).printing).toEqual({});
+    expect((await t.call<{ status: string }>('GET', '/v1/receipts/r-2')).body.status).toBe('confirmed');
+  });
+
+  it('`loyalty-agent start` stops with exit 3 and the message, no stack trace', async () => {
+    await leaveAnIntent();
+    await writeFile(file, 'garbage');
+    await writeFile(`${file}.bak`, 'garbage');
+    const config = path.join(dir, 'agent.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        storeId: 'store-1',
+        tillId: 'till-1',
+        timezone: 'Europe/Moscow',
+        dataDir: dir,
+        logLevel: 'fatal',
+        http: { host: '127.0.0.1', port: 0, tokens: [{ token: TOKEN, tillId: 'till-1' }] },
+        program: path.resolve('config/program.example.json'),
+        register: { driver: 'simulator' },
+      }),
+    );
+    const errors: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+      errors.push(a.join(' '));
+    });
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      // Should it start after all, the race ends it instead of waiting for a signal for ever.
+      const code = await Promise.race([
+        run(['start', '--config', config]),
+        new Promise<string>((r) => setTimeout(() => r('still running'), 10_000)),
+      ]);
+      if (code === 'still running') process.emit('SIGTERM');
+      expect(code).toBe(3);
+    } finally {
+      error.mockRestore();
+      stdout.mockRestore();
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`loyalty-agent start: store file ${file} is damaged`);
+    expect(errors[0]).toContain('Move the file aside');
+    expect(errors[0]).not.toContain('    at ');
+  });
+});

@@ -1,0 +1,372 @@
+// Receipts held for review after an interrupted print: shown in /v1/status and /v1/print-intents
+// (without secrets), settled over HTTP as printed (confirmed) or not printed (cancelled), idempotently;
+// kept from the TTL reaper while they wait. And a printed receipt whose points hold expired is a
+// sale: confirmed, not held. Real agent, real files, the simulated register's paper journal.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Command } from '../../drivers/atol/commands/codes.js';
+import { AtolRegister } from '../../drivers/atol/driver.js';
+import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
+import type { PrintIntentView, SaleRequest } from '../../src/agent/register-sale.js';
+import { FileState } from '../../src/storage/index.js';
+import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
+import { card, customer, SUNDAY } from '../helpers/agent-harness.js';
+import { FakeCloud } from '../sync/fakes/fake-cloud.js';
+import {
+  type Answer,
+  closedReceipts,
+  printIntents,
+  type RegisterAgent,
+  saleTxs,
+  startRegisterAgent,
+} from './register-sale-harness.js';
+
+const sale = (receiptId: string, price = 10000): SaleRequest => ({
+  receiptId,
+  at: SUNDAY,
+  lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price, qty: 1 }],
+  payments: [{ type: 'cash', amount: price }],
+});
+
+interface Status {
+  printReview: { count: number; printing: number; items: PrintIntentView[] };
+}
+
+let dir = '';
+let sim: SimulatedRegister;
+const running: RegisterAgent[] = [];
+
+async function start(o: { now?: () => Date; cloud?: FakeCloud } = {}): Promise<RegisterAgent> {
+  const t = await startRegisterAgent({ sim, dir, ...o });
+  running.push(t);
+  return t;
+}
+
+async function crash(t: RegisterAgent): Promise<void> {
+  running.splice(running.indexOf(t), 1);
+  await t.close();
+}
+
+/** Prints the receipt, then "loses power" before the confirm: the intent stays in `printing`. */
+async function printedThenCrashed(receiptId: string): Promise<{ fd: string; fp: string; clock: string }> {
+  const t = await start();
+  const till = t.agent.till;
+  const confirm = till.confirmPrinted.bind(till);
+  till.confirmPrinted = async () => {
+    till.confirmPrinted = confirm;
+    throw new Error('power cut');
+  };
+  expect((await t.call('POST', '/v1/sales', sale(receiptId))).status).toBe(503);
+  await crash(t);
+  const printed = closedReceipts(sim.device.journal).at(-1)!;
+  return { fd: String(printed.fd), fp: String(printed.fp), clock: printed.clock! };
+}
+
+/** Someone sells at the register's own keyboard while the agent is down. */
+async function keyboardSale(total: number): Promise<void> {
+  const keyboard = new AtolRegister({ ...FAST_TIMINGS, link: () => sim.cable.host });
+  await keyboard.open();
+  await keyboard.printReceipt(
+    saleRequest({
+      lines: [{ name: 'Вода', qty: 1, price: total, amount: total }],
+      payments: [{ type: 'cash', amount: total }],
+    }),
+  );
+  await keyboard.close();
+}
+
+const settle = (t: RegisterAgent, receiptId: string, body: unknown, token?: string | null) =>
+  t.call<Answer & { receiptId: string; status: string }>(
+    'POST',
+    `/v1/print-intents/${receiptId}/settle`,
+    body,
+    token,
+  );
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'la-print-review-'));
+  sim = simulated();
+});
+afterEach(async () => {
+  for (const t of running.splice(0)) await t.close();
+  sim.device.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a receipt held for review is visible to store IT', () => {
+  it('in /v1/status and /v1/print-intents, with the register witness and without the one-time code', async () => {
+    const ours = await printedThenCrashed('r-seen');
+    await keyboardSale(3000);
+    const t = await start();
+
+    const status = await t.call<Status>('GET', '/v1/status');
+    expect(status.status).toBe(200);
+    expect(status.body.printReview.count).toBe(1);
+    expect(status.body.printReview.printing).toBe(0);
+    const [item] = status.body.printReview.items;
+    expect(item).toMatchObject({
+      receiptId: 'r-seen',
+      tillId: 'till-1',
+      state: 'review',
+      total: 10000,
+      payments: [{ type: 'cash', amount: 10000 }],
+      fdBefore: '', // a new register: ours was its first receipt
+    });
+    expect(item!.reason).toContain('does not match');
+    expect(item!.lastDocument).toMatchObject({ total: 3000, fd: String(Number(ours.fd) + 1) });
+
+    const list = await t.call<{ items: PrintIntentView[] }>('GET', '/v1/print-intents');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual(status.body.printReview.items);
+    expect((await t.call('GET', '/v1/print-intents', undefined, null)).status).toBe(401);
+  });
+
+  it('a one-time code from an older intents file is never shown', async () => {
+    await printedThenCrashed('r-code');
+    await keyboardSale(3000);
+    const t = await start();
+    // Older agents kept the sale's SMS code in the intent; the view lists fields one by one.
+    await crash(t);
+    const file = path.join(dir, 'print-intents.json');
+    const state = await FileState.open<{ review: Record<string, Record<string, unknown>> }>(file, {
+      logger: pino({ level: 'silent' }),
+      defaults: () => ({ review: {} }),
+    });
+    await state.update((s) => {
+      s.review['r-code']!.code = '4321';
+    });
+    await state.close();
+    expect(await readFile(file, 'utf8')).toContain('4321');
+
+    const again = await start();
+    const status = await again.call('GET', '/v1/status');
+    expect(JSON.stringify(status.body)).not.toContain('4321');
+    expect(JSON.stringify((await again.call('GET', '/v1/print-intents')).body)).not.toContain('4321');
+  });
+});
+
+describe('settling by hand over HTTP', () => {
+  it('printed, with the document read from the register journal: confirmed once, never printed again', async () => {
+    const ours = await printedThenCrashed('r-hand');
+    await keyboardSale(3000);
+    // A day later: the receipt's lifetime is long over, but it waits for a person, not the reaper.
+    const t = await start({ now: () => new Date(Date.now() + 25 * 3600_000) });
+    expect((await t.call<Answer>('GET', '/v1/receipts/r-hand')).body.status).toBe('calculated');
+
+    // The register's last document is the keyboard sale: not taken for ours.
+    const guess = await settle(t, 'r-hand', { outcome: 'printed' });
+    expect(guess.status).toBe(409);
+    expect(guess.body.error.code).toBe('FISCAL_DOCUMENT_REQUIRED');
+    expect(guess.body.error.message).toContain('total 3000');
+    const noTime = await settle(t, 'r-hand', { outcome: 'printed', fiscal: { fd: ours.fd, fp: ours.fp } });
+    expect(noTime.status).toBe(400);
+    expect(noTime.body.error.message).toContain('(at)');
+    expect(saleTxs(t, 'r-hand')).toHaveLength(0);
+
+    const res = await settle(t, 'r-hand', {
+      outcome: 'printed',
+      fiscal: { fd: ours.fd, fp: ours.fp, at: ours.clock },
+    });
+    expect(res.status).toBe(200);
+    const fiscal = { fn: '9999078900012345', fd: ours.fd, fp: ours.fp, at: ours.clock };
+    expect(res.body).toEqual({ receiptId: 'r-hand', status: 'confirmed', fiscal });
+    const [tx, ...more] = saleTxs(t, 'r-hand');
+    expect(more).toHaveLength(0);
+    expect(tx!.fiscal).toEqual(fiscal);
+    expect(tx!.totals.toPay).toBe(10000);
+    expect((await printIntents(dir)).review).toEqual({});
+    expect((await t.call<Status>('GET', '/v1/status')).body.printReview.count).toBe(0);
+    expect(t.logs.some((l) => l.includes('settled by hand'))).toBe(true);
+
+    // The same decision again: the same answer, nothing added. The opposite one: refused.
+    const again = await settle(t, 'r-hand', { outcome: 'printed' });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ receiptId: 'r-hand', status: 'confirmed', fiscal });
+    const opposite = await settle(t, 'r-hand', { outcome: 'not-printed' });
+    expect(opposite.status).toBe(409);
+    expect(opposite.body.error.code).toBe('RECEIPT_NOT_IN_REVIEW');
+    expect(saleTxs(t, 'r-hand')).toHaveLength(1);
+
+    // The till's repeat of the sale is answered from the journal; the register prints nothing.
+    const repeat = await t.call<Answer>('POST', '/v1/sales', sale('r-hand'));
+    expect(repeat.status).toBe(200);
+    expect(repeat.body.fiscal).toEqual(fiscal);
+    expect(closedReceipts(sim.device.journal)).toHaveLength(2);
+  });
+
+  it('printed, when the last document is the receipt: confirmed with it even though the till cancelled meanwhile', async () => {
+    const t = await start();
+    const till = t.agent.till;
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async (...args) => {
+      till.confirmPrinted = confirm;
+      await till.cancel('till-1', args[1]);
+      return confirm(...args);
+    };
+    const held = await t.call<Answer>('POST', '/v1/sales', sale('r-cancelled'));
+    expect(held.body.error.code).toBe('RECEIPT_NEEDS_REVIEW');
+    const [printed] = closedReceipts(sim.device.journal);
+
+    const res = await settle(t, 'r-cancelled', { outcome: 'printed' });
+    expect(res.status).toBe(200);
+    expect(res.body.fiscal?.fd).toBe(String(printed!.fd));
+    expect(saleTxs(t, 'r-cancelled')).toHaveLength(1);
+    expect((await t.call<Answer>('GET', '/v1/receipts/r-cancelled')).body.status).toBe('confirmed');
+    expect(closedReceipts(sim.device.journal)).toHaveLength(1);
+  });
+
+  it('not printed: cancelled like a till cancel, idempotently; the receipt id cannot be sold again', async () => {
+    const t0 = await start();
+    sim.device.injectFault({ kind: 'silent-on', command: Command.OpenReceipt });
+    expect((await t0.call('POST', '/v1/sales', sale('r-not'))).status).toBe(502);
+    await crash(t0);
+    sim.device.resume();
+    await keyboardSale(3000);
+    const t = await start();
+    expect((await printIntents(dir)).review?.['r-not']).toBeDefined();
+
+    const res = await settle(t, 'r-not', { outcome: 'not-printed' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ receiptId: 'r-not', status: 'cancelled' });
+    expect((await t.call<Answer>('GET', '/v1/receipts/r-not')).body.status).toBe('cancelled');
+    expect(saleTxs(t, 'r-not')).toHaveLength(0);
+    expect((await printIntents(dir)).review).toEqual({});
+
+    expect((await settle(t, 'r-not', { outcome: 'not-printed' })).body).toEqual({
+      receiptId: 'r-not',
+      status: 'cancelled',
+    });
+    const opposite = await settle(t, 'r-not', { outcome: 'printed' });
+    expect(opposite.status).toBe(409);
+    expect(opposite.body.error.code).toBe('RECEIPT_NOT_IN_REVIEW');
+    const resold = await t.call<Answer>('POST', '/v1/sales', sale('r-not'));
+    expect(resold.status).toBe(409);
+    expect(resold.body.error.code).toBe('RECEIPT_CANCELLED');
+    expect(closedReceipts(sim.device.journal)).toHaveLength(1); // only the keyboard sale
+  });
+
+  it('refuses bad requests and unknown receipts, changing nothing', async () => {
+    await printedThenCrashed('r-bad');
+    await keyboardSale(3000);
+    const t = await start();
+    const bad = [
+      {},
+      { outcome: 'maybe' },
+      { outcome: 'printed', fiscal: { fd: '12a', fp: '1' } },
+      { outcome: 'printed', fiscal: { fd: '12' } },
+      { outcome: 'printed', fiscal: { fd: '12', fp: '1', at: 'yesterday' } },
+      { outcome: 'printed', extra: true },
+    ];
+    for (const body of bad) {
+      const res = await settle(t, 'r-bad', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error.code).toBe('BAD_REQUEST');
+    }
+    // The last document is the keyboard sale: its number with another fiscal sign is a typo.
+    const last = (await printIntents(dir)).review!['r-bad']!.lastDocument!;
+    const typo = await settle(t, 'r-bad', { outcome: 'printed', fiscal: { fd: last.fd, fp: '1' } });
+    expect(typo.status).toBe(409);
+    expect(typo.body.error.code).toBe('FISCAL_DOCUMENT_MISMATCH');
+    expect((await settle(t, 'r-bad', { outcome: 'printed' }, null)).status).toBe(401);
+    const unknown = await settle(t, 'r-unknown', { outcome: 'not-printed' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('RECEIPT_NOT_IN_REVIEW');
+
+    expect(saleTxs(t, 'r-bad')).toHaveLength(0);
+    expect(Object.keys((await printIntents(dir)).review ?? {})).toEqual(['r-bad']);
+    expect((await t.call<Answer>('GET', '/v1/receipts/r-bad')).body.status).toBe('calculated');
+  });
+
+  it('an intent still waiting for the register is not settled by hand', async () => {
+    const t0 = await start();
+    sim.device.injectFault({ kind: 'silent-on', command: Command.OpenReceipt });
+    expect((await t0.call('POST', '/v1/sales', sale('r-waiting'))).status).toBe(502);
+    await crash(t0);
+    const t = await start(); // the register still does not answer
+    const status = await t.call<Status>('GET', '/v1/status');
+    expect(status.body.printReview).toMatchObject({ count: 0, printing: 1, items: [] });
+    const list = await t.call<{ items: PrintIntentView[] }>('GET', '/v1/print-intents');
+    expect(list.body.items.map((i) => [i.receiptId, i.state])).toEqual([['r-waiting', 'printing']]);
+    const res = await settle(t, 'r-waiting', { outcome: 'not-printed' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('RECEIPT_PRINTING');
+    expect(Object.keys((await printIntents(dir)).printing)).toEqual(['r-waiting']);
+  });
+});
+
+describe('a printed receipt whose points hold expired is confirmed, not held', () => {
+  const GOLD = card(2001);
+  let cloud: FakeCloud;
+  const withPoints = (receiptId: string): SaleRequest => ({
+    receiptId,
+    customer: { card: GOLD },
+    at: SUNDAY,
+    lines: [{ lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 100000, qty: 1 }],
+    redeem: { points: 200 },
+    payments: [{ type: 'card', amount: 75000 }],
+  });
+
+  beforeEach(async () => {
+    cloud = await FakeCloud.start();
+    cloud.program = JSON.parse(await readFile(path.resolve('config/program.example.json'), 'utf8'));
+    cloud.programEtag = '"example"';
+    cloud.script('identify', () => ({
+      customer: customer('c-gold', {
+        cards: [GOLD],
+        tierId: 'silver',
+        periodSpend: 600000,
+        balance: { available: 500, pending: 0 },
+      }),
+    }));
+  });
+  afterEach(async () => {
+    for (const t of running.splice(0)) await t.close();
+    await cloud.close();
+  });
+
+  it('when the hold expires while the register prints: 200 with the fiscal document, warned', async () => {
+    let lateBy = 0;
+    const t = await start({ cloud, now: () => new Date(Date.now() + lateBy) });
+    const print = t.register.printReceipt.bind(t.register);
+    t.register.printReceipt = async (r) => {
+      const doc = await print(r);
+      lateBy = 20 * 60_000; // the receipt's 15 minutes ran out while the paper came out
+      return doc;
+    };
+    const res = await t.call<Answer>('POST', '/v1/sales', withPoints('r-late-hold'));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('confirmed');
+    const [tx] = saleTxs(t, 'r-late-hold');
+    // The sale names the hold and the points: the cloud books them and records the late hold.
+    expect(tx!.holdId).toBe((cloud.callsTo('holds')[0]!.body as { holdId: string }).holdId);
+    expect(tx!.totals.redeemedPoints).toBe(200);
+    expect(tx!.fiscal!.fd).toBe(res.body.fiscal.fd);
+    expect((await printIntents(dir)).review ?? {}).toEqual({});
+    expect(t.logs.some((l) => l.includes('points hold had expired') && l.includes('hold-expired'))).toBe(
+      true,
+    );
+  });
+
+  it('after a crash past the hold, the next start confirms it from the register', async () => {
+    const first = await start({ cloud });
+    const till = first.agent.till;
+    const confirm = till.confirmPrinted.bind(till);
+    till.confirmPrinted = async () => {
+      till.confirmPrinted = confirm;
+      throw new Error('power cut');
+    };
+    expect((await first.call('POST', '/v1/sales', withPoints('r-crash-hold'))).status).toBe(503);
+    await crash(first);
+
+    const second = await start({ cloud, now: () => new Date(Date.now() + 3600_000) });
+    const [tx, ...more] = saleTxs(second, 'r-crash-hold');
+    expect(more).toHaveLength(0);
+    expect(tx!.fiscal!.fd).toBe(String(closedReceipts(sim.device.journal)[0]!.fd));
+    expect(tx!.holdId).toBeDefined();
+    expect((await printIntents(dir)).review ?? {}).toEqual({});
+    expect((await second.call<Status>('GET', '/v1/status')).body.printReview.count).toBe(0);
+  });
+});
