@@ -9,7 +9,12 @@ export {
 } from './errors.js';
 export { DurableFileAdapter } from './file/durable-file-adapter.js';
 export { FileState } from './file-state.js';
-export { DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_SIZE, FileJournal } from './journal/file-journal.js';
+export {
+  DEFAULT_SEGMENT_MAX_BYTES,
+  DEFAULT_SEGMENT_SIZE,
+  FileJournal,
+  type JournalMemory,
+} from './journal/file-journal.js';
 export type { StoreLogger } from './logger.js';
 export { FileOpenReceipts } from './open-receipts/file-open-receipts.js';
 export { type OpenStoreOptions, openStore, type Store } from './open-store.js';
