@@ -1,7 +1,7 @@
 // The ports of the agent's application layer. Storage (src/storage), the sync client (src/sync)
 // and the tests' fakes implement them; the till service (src/agent) only sees these shapes.
 import type { CalculationResult, CouponState, ReceiptLineInput, RedeemRequest } from '../domain/types.js';
-import type { CachedCustomer, Fiscal, QrKey, Tx, TxResult } from '../protocol/sync.js';
+import type { CachedCustomer, Fiscal, QrKey, ReceiptForReturn, Tx, TxResult } from '../protocol/sync.js';
 import type { CustomerView } from './till-api.js';
 
 // ---------------------------------------------------------------- journal = outbox
@@ -117,6 +117,13 @@ export interface CloudCustomerLookup {
   customer: CachedCustomer;
 }
 
+/** A receipt this agent did not record, as the cloud knows it (for a return at this store). */
+export type CloudReceiptLookup =
+  | { kind: 'found'; receipt: ReceiptForReturn }
+  | { kind: 'missing' }
+  /** Several stores sold a receipt with this id: the till must name the store. */
+  | { kind: 'ambiguous'; storeIds: string[] };
+
 /** Online calls. Each resolves within its deadline or rejects; callers fall back to the cache. */
 export interface CloudGateway {
   identify(q: { card?: string; phone?: string; qr?: string }): Promise<CloudCustomerLookup | null>;
@@ -131,6 +138,8 @@ export interface CloudGateway {
   requestCode(q: { customerId: string; receiptId: string }): Promise<void>;
   verifyCode(q: { customerId: string; receiptId: string; code: string }): Promise<boolean>;
   checkCoupons(q: { codes: string[]; customerId?: string }): Promise<CouponState[]>;
+  /** A sale from any store of the chain with the returns already applied to it (rejects when unreachable). */
+  fetchReceipt(q: { receiptId: string; storeId?: string }): Promise<CloudReceiptLookup>;
 }
 
 export type { Fiscal };

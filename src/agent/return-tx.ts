@@ -2,7 +2,7 @@
 // numbers — qty, money refunded as `paid`, points given back as `redeemed` (kopecks), points taken back
 // as `accruedPoints` — with the refund. `amount` is the value returned (paid + redeemed).
 import type { ReturnResult, SoldLine } from '../domain/types.js';
-import type { Tx, TxLine } from '../protocol/sync.js';
+import type { ReceiptForReturn, Tx, TxCustomer, TxLine } from '../protocol/sync.js';
 
 export interface ReturnMeta {
   id: string;
@@ -12,6 +12,8 @@ export interface ReturnMeta {
   offline: boolean;
   returnId: string;
   timezone: string;
+  /** The store that sold it, when that is not this store (a sale read from the cloud). */
+  originalStoreId?: string;
 }
 
 export function soldLinesOf(sale: Tx): SoldLine[] {
@@ -65,5 +67,17 @@ export function returnTx(sale: Tx, result: ReturnResult, meta: ReturnMeta): Omit
     },
     refund: result.refund,
     timezone: meta.timezone,
+    ...(meta.originalStoreId !== undefined && { originalStoreId: meta.originalStoreId }),
   };
+}
+
+/**
+ * A sale read from the cloud, as the return builder takes it: booked to the customer the cloud
+ * knows (a sale by an unknown card created one), so this agent's balance view of that customer
+ * counts the return until the cloud has it.
+ */
+export function saleForReturn(receipt: ReceiptForReturn): Tx {
+  const customer: TxCustomer = { ...receipt.sale.customer };
+  if (receipt.customerId !== null) customer.id = receipt.customerId;
+  return { ...receipt.sale, customer };
 }

@@ -75,6 +75,8 @@ export interface ReturnRequest {
   returnId: string;
   receiptId: string;
   lines?: { lineId: string; qty: number }[];
+  /** Extra: the store that sold a receipt this agent did not record, when several stores used its id. */
+  storeId?: string;
 }
 
 export interface ReturnResponse {

@@ -10,12 +10,14 @@ import type {
   CustomerSnapshot,
   ReturnedSoFar,
 } from '../domain/types.js';
-import type { Fiscal, Tx } from '../protocol/sync.js';
+import type { Fiscal, ReceiptForReturn, Tx } from '../protocol/sync.js';
 import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
 import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
+import { KeyedLock } from './keyed-lock.js';
 import { addBalances, customerKeyOf, unsyncedEffect } from './local-balance.js';
 import type {
   CloudGateway,
+  CloudReceiptLookup,
   CustomerCache,
   Journal,
   JournalEntry,
@@ -23,7 +25,7 @@ import type {
   OpenReceipts,
 } from './ports.js';
 import type { ProgramHolder } from './program-holder.js';
-import { returnTx, soldLinesOf } from './return-tx.js';
+import { returnTx, saleForReturn, soldLinesOf } from './return-tx.js';
 import {
   type CalculateRequest,
   type CalculateResponse,
@@ -67,6 +69,8 @@ export type PrintedConfirmWaiver = 'hold-expired' | 'cancelled';
 export class TillService implements TillApi {
   private readonly newId: () => string;
   private readonly verifiedCodes = new Map<string, string>();
+  /** One return at a time per receipt and per returnId (a foreign one waits on the cloud mid-way). */
+  private readonly returnsLock = new KeyedLock();
   private readonly calculatedListeners = new Set<(tillId: string, res: CalculateResponse) => void>();
 
   /** Devices that show the receipt (customer display) listen here; a failing listener is ignored. */
@@ -310,6 +314,12 @@ export class TillService implements TillApi {
   // ------------------------------------------------------------------ returns
 
   async createReturn(tillId: string, req: ReturnRequest): Promise<ReturnResponse> {
+    return this.returnsLock.run([`receipt:${req.receiptId}`, `return:${req.returnId}`], () =>
+      this.createReturnNow(tillId, req),
+    );
+  }
+
+  private async createReturnNow(tillId: string, req: ReturnRequest): Promise<ReturnResponse> {
     const earlier = this.o.journal.byReturnId(req.returnId);
     if (earlier) {
       if (earlier.tx.receiptId !== req.receiptId) {
@@ -321,31 +331,138 @@ export class TillService implements TillApi {
       }
       return returnResponse(earlier.tx);
     }
-    const sale = this.saleOf(req.receiptId);
-    if (!sale) {
-      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${req.receiptId} не найден на этой кассе`);
-    }
+    const local = this.saleOf(req.receiptId);
+    const original = local ? await this.ownOriginal(local.tx, req) : await this.foreignOriginal(req);
+    if ('answer' in original) return original.answer;
+
     const program = this.o.program.current();
     const result = computeReturn(
-      soldLinesOf(sale.tx),
-      this.returnedSoFar(req.receiptId),
+      soldLinesOf(original.sale),
+      original.returned,
       req.lines,
       program.pointValue,
     );
-    const tx = returnTx(sale.tx, result, {
+    const tx = returnTx(original.sale, result, {
       id: this.newId(),
       storeId: this.o.storeId,
       tillId,
       at: this.o.now().toISOString(),
-      offline: !this.o.cloud || !this.o.cloudOnline(),
+      // A foreign original was just read from the cloud: that return is taken online.
+      offline: local ? !this.o.cloud || !this.o.cloudOnline() : false,
       returnId: req.returnId,
       timezone: this.o.timezone,
+      ...(original.originalStoreId !== undefined && { originalStoreId: original.originalStoreId }),
     });
     await this.o.journal.append(tx);
     this.o.onJournalAppend?.();
     const stored = this.o.journal.byReturnId(req.returnId);
     if (!stored) throw new Error(`journal lost return ${req.returnId} right after appending it`);
     return returnResponse(stored.tx);
+  }
+
+  /**
+   * A sale of this agent's journal. Returns of it taken at other stores are known only to the
+   * cloud: they are asked for while the cloud is online (within the online deadline), but a local
+   * return never waits on a cloud that is down — it then counts what this agent knows.
+   */
+  private async ownOriginal(
+    sale: Tx,
+    req: ReturnRequest,
+  ): Promise<ReturnOriginal | { answer: ReturnResponse }> {
+    let inCloud: ReceiptForReturn | null = null;
+    if (this.o.cloud && this.o.cloudOnline()) {
+      try {
+        const lookup = await this.o.cloud.fetchReceipt({
+          receiptId: sale.receiptId,
+          storeId: this.o.storeId,
+        });
+        if (lookup.kind === 'found') inCloud = lookup.receipt;
+      } catch {
+        // the cloud did not answer in time: the journal's own returns are all there is to count
+      }
+    }
+    const known = inCloud && this.knownReturn(inCloud, req.returnId);
+    if (known) return { answer: known };
+    return { sale, returned: this.returnedOf(sale.receiptId, this.o.storeId, inCloud?.returns ?? []) };
+  }
+
+  /**
+   * The original of a receipt this agent did not record (another store's, or one from before the
+   * data dir was replaced), read from the cloud within the online deadline, with everything
+   * returned of it so far: in the cloud from any store, plus this agent's returns not yet there.
+   */
+  private async foreignOriginal(req: ReturnRequest): Promise<ReturnOriginal | { answer: ReturnResponse }> {
+    if (!this.o.cloud) {
+      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${req.receiptId} не найден на этой кассе`);
+    }
+    let lookup: CloudReceiptLookup;
+    try {
+      lookup = await this.o.cloud.fetchReceipt({
+        receiptId: req.receiptId,
+        ...(req.storeId !== undefined && { storeId: req.storeId }),
+      });
+    } catch (err) {
+      throw new TillError(
+        503,
+        'CLOUD_UNAVAILABLE',
+        `Чека ${req.receiptId} нет на этой кассе, а сервер лояльности сейчас не отвечает: ` +
+          'возврат по чеку другого магазина можно оформить, когда связь восстановится',
+        [reasonOf(err)],
+      );
+    }
+    if (lookup.kind === 'missing') {
+      const where = req.storeId === undefined ? '' : ` магазина ${req.storeId}`;
+      throw new TillError(
+        404,
+        'RECEIPT_NOT_FOUND',
+        `Чек ${req.receiptId}${where} не найден ни на этой кассе, ни на сервере лояльности`,
+      );
+    }
+    if (lookup.kind === 'ambiguous') {
+      throw new TillError(
+        409,
+        'RECEIPT_AMBIGUOUS',
+        `Чек ${req.receiptId} пробит в нескольких магазинах (${lookup.storeIds.join(', ')}): ` +
+          'укажите магазин покупки (storeId)',
+        lookup.storeIds,
+      );
+    }
+    const receipt = lookup.receipt;
+    const known = this.knownReturn(receipt, req.returnId);
+    if (known) return { answer: known };
+    return {
+      sale: saleForReturn(receipt),
+      returned: this.returnedOf(receipt.receiptId, receipt.storeId, receipt.returns),
+      originalStoreId: receipt.storeId,
+    };
+  }
+
+  /** This store already took this very return and the cloud has it (the journal no longer does). */
+  private knownReturn(receipt: ReceiptForReturn, returnId: string): ReturnResponse | null {
+    const record = receipt.returns.find((r) => r.returnId === returnId && r.storeId === this.o.storeId);
+    if (!record?.refund) return null;
+    return { returnId, status: 'confirmed', refund: record.refund, lines: record.lines };
+  }
+
+  /**
+   * What was returned of the sale `saleStoreId` made under this receipt id: the cloud's returns
+   * (any store) plus this agent's own ones the cloud has not applied yet, each counted once.
+   */
+  private returnedOf(
+    receiptId: string,
+    saleStoreId: string,
+    inCloud: ReceiptForReturn['returns'],
+  ): Record<string, ReturnedSoFar> {
+    const cloudIds = new Set(inCloud.map((r) => r.id));
+    const mine = this.o.journal
+      .byReceipt(receiptId)
+      .filter(
+        (e) =>
+          e.tx.kind === 'return' &&
+          !cloudIds.has(e.tx.id) &&
+          (e.tx.originalStoreId ?? e.tx.storeId) === saleStoreId,
+      );
+    return returnedSoFar([...inCloud.map((r) => r.lines), ...mine.map((e) => e.tx.lines)]);
   }
 
   // ------------------------------------------------------------------ internals
@@ -367,11 +484,6 @@ export class TillService implements TillApi {
 
   private saleOf(receiptId: string): JournalEntry | undefined {
     return this.o.journal.byReceipt(receiptId).find((e) => e.tx.kind === 'sale');
-  }
-
-  private returnedSoFar(receiptId: string): Record<string, ReturnedSoFar> {
-    const returns = this.o.journal.byReceipt(receiptId).filter((e) => e.tx.kind === 'return');
-    return returnedSoFar(returns.map((e) => e.tx.lines));
   }
 
   /** The customer as the engine sees them: cache balance plus what is still in our outbox. */
@@ -603,6 +715,14 @@ export class TillService implements TillApi {
   }
 }
 
+/** The sale a return reverses and what earlier returns took of it. */
+interface ReturnOriginal {
+  sale: Tx;
+  returned: Record<string, ReturnedSoFar>;
+  /** The store that sold it, when the sale was read from the cloud. */
+  originalStoreId?: string;
+}
+
 function returnResponse(tx: Tx): ReturnResponse {
   return {
     returnId: tx.returnId!,
@@ -616,4 +736,9 @@ function returnResponse(tx: Tx): ReturnResponse {
       accruedPoints: l.accruedPoints,
     })),
   };
+}
+
+/** Why the cloud could not answer, for the till's `details` (the sync errors carry no personal data). */
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

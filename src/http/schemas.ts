@@ -101,6 +101,13 @@ export const ReturnBody = Type.Object(
         { minItems: 1, maxItems: 1000 },
       ),
     ),
+    storeId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'the store that sold a receipt of another store, when several stores used its id',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,16 +1,24 @@
 // The cloud as the till sees it: look-ups and holds that must answer within a short deadline.
 // On any failure they reject, and the caller carries on from the local cache (MECHANICS "Offline").
-import type { CloudCustomerLookup, CloudGateway } from '../agent/ports.js';
+import type { CloudCustomerLookup, CloudGateway, CloudReceiptLookup } from '../agent/ports.js';
 import type { CouponState } from '../domain/types.js';
-import { InsufficientPointsError } from './errors.js';
+import { CloudProtocolError, InsufficientPointsError } from './errors.js';
 import type { CloudHttp } from './http-client.js';
-import { CouponsReplySchema, expectShape, HoldReplySchema, IdentifyReplySchema } from './wire-schemas.js';
+import {
+  CouponsReplySchema,
+  expectShape,
+  HoldReplySchema,
+  IdentifyReplySchema,
+  ReceiptForReturnSchema,
+} from './wire-schemas.js';
 
 export interface CloudGatewayOptions {
   /** Longest the till waits for one online call (MECHANICS: default 800 ms). */
   deadlineMs?: number;
   /** Aborts calls in flight when the agent stops. */
   signal?: AbortSignal;
+  /** This agent's id: the receipt read lives under its own `/v1/agents/{agentId}/…` path. */
+  agentId?: string;
 }
 
 const COUPON_STATUSES: ReadonlySet<string> = new Set(['valid', 'unknown', 'used', 'expired']);
@@ -75,6 +83,40 @@ export class HttpCloudGateway implements CloudGateway {
     }));
   }
 
+  async fetchReceipt(q: { receiptId: string; storeId?: string }): Promise<CloudReceiptLookup> {
+    const agentId = this.options.agentId;
+    if (!agentId)
+      throw new TypeError('reading a receipt from the cloud needs the agent id (options.agentId)');
+    const res = await this.http.call({
+      method: 'GET',
+      path: `/v1/agents/${encodeURIComponent(agentId)}/receipts/${encodeURIComponent(q.receiptId)}`,
+      query: { storeId: q.storeId },
+      deadlineMs: this.deadlineMs,
+      signal: this.options.signal,
+      expect: [404, 409],
+    });
+    // A 404 or 409 counts only with the route's own code: a cloud without this route answers a bare
+    // 404 NOT_FOUND, which must not tell the till that the receipt does not exist.
+    const code = errorCodeOf(res.data);
+    if (res.status === 404 && code === 'RECEIPT_NOT_FOUND') return { kind: 'missing' };
+    if (res.status === 409 && code === 'RECEIPT_AMBIGUOUS') {
+      return { kind: 'ambiguous', storeIds: errorDetailsOf(res.data) };
+    }
+    if (res.status !== 200) {
+      throw new CloudProtocolError(
+        `the cloud answered the receipt read with ${res.status} ${code ?? ''}`.trim(),
+      );
+    }
+    const receipt = expectShape(ReceiptForReturnSchema, res.data, 'receipt answer');
+    if (receipt.receiptId !== q.receiptId || receipt.sale.receiptId !== q.receiptId) {
+      throw new CloudProtocolError(`the cloud answered receipt ${receipt.receiptId} for ${q.receiptId}`);
+    }
+    if (q.storeId !== undefined && receipt.storeId !== q.storeId) {
+      throw new CloudProtocolError(`the cloud answered store ${receipt.storeId} for ${q.storeId}`);
+    }
+    return { kind: 'found', receipt };
+  }
+
   private post(path: string, body: unknown, expect?: number[]) {
     return this.http.call({
       method: 'POST',
@@ -85,4 +127,14 @@ export class HttpCloudGateway implements CloudGateway {
       expect,
     });
   }
+}
+
+function errorCodeOf(data: unknown): string | undefined {
+  const error = (data as { error?: { code?: unknown } } | null)?.error;
+  return typeof error?.code === 'string' ? error.code : undefined;
+}
+
+function errorDetailsOf(data: unknown): string[] {
+  const details = (data as { error?: { details?: unknown } } | null)?.error?.details;
+  return Array.isArray(details) ? details.filter((d): d is string => typeof d === 'string') : [];
 }

@@ -101,7 +101,10 @@ export class SyncEngine {
       userAgent: `loyalty-agent/${o.version}`,
       onOutcome: (outcome) => this.noteOutcome(outcome),
     });
-    this.gateway = new HttpCloudGateway(this.http, { deadlineMs: cloud.deadlineMs ?? 800 });
+    this.gateway = new HttpCloudGateway(this.http, {
+      deadlineMs: cloud.deadlineMs ?? 800,
+      agentId: cloud.agentId,
+    });
     this.drainer = new OutboxDrain({
       http: this.http,
       agentId: cloud.agentId,

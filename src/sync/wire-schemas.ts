@@ -2,7 +2,7 @@
 // the cache or the program: a half-understood answer must not corrupt local state.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { CachedCustomer, TxResult } from '../protocol/sync.js';
+import type { CachedCustomer, ReceiptForReturn, TxResult } from '../protocol/sync.js';
 import { CloudProtocolError } from './errors.js';
 
 const Points = Type.Integer();
@@ -61,6 +61,91 @@ export const CouponsReplySchema = Type.Object({
   ),
 });
 
+const Kopecks = Type.Integer();
+const Qty = Type.Number({ exclusiveMinimum: 0 });
+
+/** What a return takes of a line (positive), and the sums of such parts. */
+const ReturnedPart = Type.Object({
+  qty: Type.Number({ minimum: 0 }),
+  paid: Kopecks,
+  redeemed: Kopecks,
+  accruedPoints: Points,
+});
+
+/** A sale line with every figure computeReturn and the return Tx read. */
+const SoldLineSchema = Type.Object({
+  lineId: Type.String({ minLength: 1 }),
+  sku: Type.String(),
+  name: Type.String(),
+  price: Kopecks,
+  qty: Qty,
+  category: Type.Optional(Type.String()),
+  tags: Type.Optional(Type.Array(Type.String())),
+  minPrice: Type.Optional(Kopecks),
+  amount: Kopecks,
+  discount: Kopecks,
+  redeemed: Kopecks,
+  paid: Kopecks,
+  accruedPoints: Points,
+});
+
+const Totals = Type.Object({
+  amount: Kopecks,
+  discount: Kopecks,
+  redeemedPoints: Points,
+  redeemedAmount: Kopecks,
+  toPay: Kopecks,
+  accruedPoints: Points,
+});
+
+/** `GET /v1/agents/{agentId}/receipts/{receiptId}` → the sale and what was returned of it. */
+export const ReceiptForReturnSchema = Type.Object({
+  receiptId: Type.String({ minLength: 1 }),
+  storeId: Type.String({ minLength: 1 }),
+  tillId: Type.String(),
+  at: Type.String(),
+  customerId: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
+  sale: Type.Object({
+    id: Type.String({ minLength: 1 }),
+    seq: Type.Integer(),
+    kind: Type.Literal('sale'),
+    storeId: Type.String({ minLength: 1 }),
+    tillId: Type.String(),
+    at: Type.String(),
+    offline: Type.Boolean(),
+    programVersion: Type.String(),
+    receiptId: Type.String({ minLength: 1 }),
+    customer: Type.Object({
+      id: Type.Optional(Type.String()),
+      card: Type.Optional(Type.String()),
+      phone: Type.Optional(Type.String()),
+      tierId: Type.Optional(Type.String()),
+    }),
+    lines: Type.Array(SoldLineSchema, { minItems: 1 }),
+    totals: Totals,
+  }),
+  returns: Type.Array(
+    Type.Object({
+      id: Type.String({ minLength: 1 }),
+      returnId: Type.Optional(Type.String()),
+      storeId: Type.String({ minLength: 1 }),
+      tillId: Type.String(),
+      at: Type.String(),
+      lines: Type.Array(
+        Type.Object({
+          lineId: Type.String({ minLength: 1 }),
+          qty: Qty,
+          paid: Kopecks,
+          redeemed: Kopecks,
+          accruedPoints: Points,
+        }),
+      ),
+      refund: Type.Optional(Type.Object({ amount: Kopecks, pointsReturned: Points, pointsReversed: Points })),
+    }),
+  ),
+  returned: Type.Record(Type.String(), ReturnedPart),
+});
+
 /** The sync-only extras the program carries besides the program itself. */
 export const ProgramExtrasSchema = Type.Object({
   phoneSalt: Type.Optional(Type.String()),
@@ -81,3 +166,4 @@ export function expectShape<S extends TSchema>(schema: S, data: unknown, what: s
 type Assignable<A extends B, B> = A;
 export type _CustomerCheck = Assignable<Static<typeof CachedCustomerSchema>, CachedCustomer>;
 export type _ResultCheck = Assignable<Static<typeof TxResultSchema>, TxResult>;
+export type _ReceiptCheck = Assignable<Static<typeof ReceiptForReturnSchema>, ReceiptForReturn>;

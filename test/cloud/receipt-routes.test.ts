@@ -33,13 +33,18 @@ async function send(agent: Agent, txs: Tx[]): Promise<TxResult[]> {
   return res.body.results;
 }
 
-/** A sale of two lines (the second of 3 units) for a new card, confirmed at `agent`'s store. */
-async function sell(agent: Agent, receiptId: string, card: string): Promise<{ tx: Tx; customerId: string }> {
+/** A sale of two lines (the second of 3 units) for a new card (or phone), confirmed at `agent`'s store. */
+async function sell(
+  agent: Agent,
+  receiptId: string,
+  card: string,
+  phone?: string,
+): Promise<{ tx: Tx; customerId: string }> {
   const sale = makeSale({
     program: cloud.program,
     seq: nextSeq(agent),
     at: AT,
-    customer: { card },
+    customer: { card, ...(phone && { phone }) },
     snapshot: UNKNOWN,
     redeemAllowed: false,
     storeId: agent.storeId,
@@ -102,6 +107,17 @@ describe('GET /v1/agents/{agentId}/receipts/{receiptId}', () => {
     expect(res.body.sale.lines.map((l) => [l.lineId, l.qty, l.paid, l.redeemed, l.accruedPoints])).toEqual(
       tx.lines.map((l) => [l.lineId, l.qty, l.paid, l.redeemed, l.accruedPoints]),
     );
+  });
+
+  it("leaves the customer's phone out: it travels only in the sync call that brought it", async () => {
+    const receiptId = uid('sp');
+    const { tx, customerId } = await sell(AGENT_1, receiptId, '2000000200084', '+79125550101');
+    const res = await read(receiptId);
+    expect(res.status).toBe(200);
+    expect(res.body.sale.customer).toEqual({ card: '2000000200084' });
+    expect(JSON.stringify(res.body)).not.toContain('9125550101');
+    expect(res.body.customerId).toBe(customerId);
+    expect(res.body.sale.lines).toEqual(tx.lines);
   });
 
   it('lists the returns already applied from every store, and sums them per line', async () => {
@@ -174,7 +190,7 @@ describe('GET /v1/agents/{agentId}/receipts/{receiptId}', () => {
     expect(both.status).toBe(409);
     expect(both.body.error).toMatchObject({
       code: 'RECEIPT_AMBIGUOUS',
-      details: ['storeId store-1', 'storeId store-2'],
+      details: ['store-1', 'store-2'],
     });
 
     // Returns go to the sale they reverse: store 2's own (no name), and store 1's named from store 2.

@@ -63,7 +63,7 @@ export async function receiptForReturn(
       tillId: sale.till_id,
       at: sale.body.at,
       customerId: sale.customer_id,
-      sale: sale.body,
+      sale: withoutPhone(sale.body),
       returns,
       returned: returnedSoFar(returns.map((r) => r.lines)),
     },
@@ -98,6 +98,13 @@ function toRecord(r: ReturnRow): ReceiptReturnRecord {
     })),
     ...(r.body.refund && { refund: r.body.refund }),
   };
+}
+
+/** A phone travels only inside the sync call that brought it (SYNC-API.md); the id is enough here. */
+function withoutPhone(sale: Tx): Tx {
+  if (sale.customer.phone === undefined) return sale;
+  const { phone: _phone, ...customer } = sale.customer;
+  return { ...sale, customer };
 }
 
 function isRow(s: SaleRow | undefined): s is SaleRow {

@@ -29,7 +29,7 @@ export function registerReceiptRoutes(app: FastifyInstance, s: CloudServices): v
           409,
           'RECEIPT_AMBIGUOUS',
           `receipt ${receiptId} was sold at ${found.storeIds.length} stores; name one with ?storeId=`,
-          found.storeIds.map((id) => `storeId ${id}`),
+          found.storeIds,
         );
       }
       const where = storeId === null ? '' : ` at store ${storeId}`;

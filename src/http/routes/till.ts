@@ -60,7 +60,11 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
   app.post<{ Body: Static<typeof S.ReturnBody> }>(
     '/v1/returns',
     {
-      schema: { tags, body: S.ReturnBody, response: { 200: S.ReturnReply, ...S.errors(400, 401, 404, 409) } },
+      schema: {
+        tags,
+        body: S.ReturnBody,
+        response: { 200: S.ReturnReply, ...S.errors(400, 401, 404, 409, 503) },
+      },
     },
     async (req) => till.createReturn(req.tillId, req.body),
   );
