@@ -44,7 +44,9 @@ export class LogSegmentFile implements SegmentStorage {
     if (log === null) return null;
     const entries = replayRecords(path, firstSeq, log.records);
     if (log.tornTail) {
-      logger.warn(
+      // Read-only (the CLI beside a running agent) may simply catch an append half-way: no alarm.
+      const log_ = readOnly ? logger.info.bind(logger) : logger.warn.bind(logger);
+      log_(
         { file: path, problem: log.tornTail.reason, droppedBytes: log.tornTail.bytes, readOnly },
         'journal segment ends in a torn record (a write cut by a crash, never acknowledged): dropped it',
       );
