@@ -1,61 +1,58 @@
 // An enrolment at the till: the customer exists from now on (created if the cloud does not know the
-// card or phone) and receives the enrolment bonus once, available at once ("usable from the next
-// purchase"). The bonus is the Tx's own `totals.accruedPoints`: 0 when the till already counted it
-// in the sale's accrual, else the program's `enrollment.bonusPoints` — anything else is a difference.
+// card or phone) and receives the enrolment bonus at most once ever. A till whose offline cache did
+// not know an existing customer may enrol them again: the Tx is kept on that customer and the
+// second bonus is refused — recorded as a difference, never silently dropped. The bonus comes
+// either as the enrolment's own `totals.accruedPoints` (a lot available at once) or, as the agent
+// sends it, inside its sale's accrual (`bonusPoints`; the sale then leaves a refused bonus out).
 import type { Tx } from '../../protocol/sync.js';
-import type { Queryable } from '../db/db.js';
-import { touchCustomer } from '../store/customers.js';
-import { record } from '../store/ledger.js';
-import { addLot } from '../store/point-lots.js';
 import { addDays } from '../time.js';
-import type { ApplyOutcome, IngestContext } from './ingest-context.js';
+import type { BatchState } from './batch-state.js';
+import type { ApplyOutcome } from './ingest-context.js';
 import { DiffCollector } from './recompute-diff.js';
-import { resolveCustomer } from './resolve-customer.js';
-import { insertTransaction } from './transaction-rows.js';
+import { enrolmentBonusOf } from './tx-book.js';
 
-export async function applyEnrolment(
-  q: Queryable,
-  tx: Tx,
-  agentId: string,
-  ctx: IngestContext,
-): Promise<ApplyOutcome> {
+export function applyEnrolment(s: BatchState, tx: Tx): ApplyOutcome {
   const diff = new DiffCollector(tx.programVersion);
-  const program = await ctx.programs.byVersion(q, tx.programVersion);
+  const program = s.program(tx.programVersion);
   if (!program) diff.error = `program version ${tx.programVersion} is unknown to the cloud`;
-  const rules = program ?? ctx.programs.program;
-  const bonus = tx.totals.accruedPoints;
-  if (program && bonus !== 0) diff.compare('totals.accruedPoints', bonus, program.enrollment.bonusPoints);
+  const rules = program ?? s.currentProgram;
+  const bonus = enrolmentBonusOf(tx);
+  if (program && bonus.own !== 0)
+    diff.compare('totals.accruedPoints', bonus.own, program.enrollment.bonusPoints);
 
   // checkTx guarantees an enrolment names a card, phone or id, so a customer always results.
-  const resolved = (await resolveCustomer(q, tx.customer, ctx.now, new Date(tx.at)))!;
-  const customer = resolved.row;
-  if (bonus > 0 && customer.enrolment_bonus_tx !== null) {
-    diff.note(`the enrolment bonus was already granted by ${customer.enrolment_bonus_tx}; not granted again`);
-  } else if (bonus > 0) {
-    const at = new Date(tx.at);
-    await addLot(
-      q,
-      {
-        customerId: customer.id,
+  const customer = s.customers.resolve(tx.customer, new Date(tx.at))!.customer;
+  const id = customer.row.id;
+  const asked = bonus.own + bonus.inSale;
+  const earlier = customer.row.enrolment_bonus_tx;
+  let granted = false;
+  if (asked > 0 && earlier !== null) {
+    diff.compare('enrolmentBonus', asked, 0);
+    diff.note(`the enrolment bonus was already granted by ${earlier}; not granted again`);
+  } else if (asked > 0) {
+    granted = true;
+    s.customers.setEnrolmentBonusTx(id, tx.id);
+    if (bonus.own > 0) {
+      const at = new Date(tx.at);
+      s.lots.add({
+        customerId: id,
         kind: 'bonus',
-        points: bonus,
+        points: bonus.own,
         availableAt: at,
         expiresAt: rules.accrual.expiryDays === null ? null : addDays(at, rules.accrual.expiryDays),
         sourceTx: tx.id,
-      },
-      ctx.now,
-    );
-    await record(q, {
-      customerId: customer.id,
-      at,
-      kind: 'enrolment-bonus',
-      points: bonus,
-      receiptId: tx.receiptId,
-      txId: tx.id,
-    });
-    await q.query('UPDATE customers SET enrolment_bonus_tx = $2 WHERE id = $1', [customer.id, tx.id]);
+      });
+      s.record({
+        customerId: id,
+        at,
+        kind: 'enrolment-bonus',
+        points: bonus.own,
+        receiptId: tx.receiptId,
+        txId: tx.id,
+      });
+    }
   }
-  await touchCustomer(q, customer.id, ctx.now);
-  await insertTransaction(q, tx, agentId, customer.id, ctx.now, diff.result());
-  return { status: 'accepted', customerId: customer.id };
+  s.customers.touch(id);
+  s.txs.record({ tx, agentId: s.agentId, customerId: id, diff: diff.result() }, granted);
+  return { status: 'accepted', customerId: id };
 }

@@ -1,14 +1,17 @@
 // POST /v1/agents/{agentId}/transactions: one database transaction per batch, the agent's row
 // locked so two deliveries of the same batch cannot interleave; each Tx id applied once, in seq
-// order; one answer per Tx in the order received.
+// order; one answer per Tx in the order received. The batch is read in a few queries, applied in
+// memory item by item (a later item sees the earlier ones: a sale then its return, two sales of one
+// customer) and written back in a few multi-row statements.
 import type { Tx, TxResult } from '../../protocol/sync.js';
-import type { Db, Queryable } from '../db/db.js';
-import { balanceOf } from '../store/point-lots.js';
+import type { Db } from '../db/db.js';
 import { applyEnrolment } from './apply-enrolment.js';
 import { applyReturn } from './apply-return.js';
 import { applySale } from './apply-sale.js';
+import { loadBatch } from './batch-load.js';
+import type { BatchState } from './batch-state.js';
+import { writeBatch } from './batch-write.js';
 import type { ApplyOutcome, IngestContext } from './ingest-context.js';
-import { findTransaction } from './transaction-rows.js';
 import { checkTx } from './tx-schema.js';
 
 export interface IngestingAgent {
@@ -30,17 +33,23 @@ export async function ingestBatch(
       .map((c, i) => ({ i, seq: c.check.ok ? c.check.tx.seq : Number.NEGATIVE_INFINITY }))
       .sort((a, b) => a.seq - b.seq || a.i - b.i)
       .map((o) => o.i);
+    const ours = checked.flatMap((c) =>
+      c.check.ok && c.check.tx.storeId === agent.storeId ? [c.check.tx] : [],
+    );
+    const state = await loadBatch(q, agent.agentId, ours, ctx);
+
     const results: TxResult[] = new Array(batch.length);
     let maxSeq = 0;
     for (const i of order) {
       const { raw, check } = checked[i]!;
       if (!check.ok) {
-        results[i] = await reject(q, agent, raw, idOf(raw), check.reason, ctx.now);
+        results[i] = reject(state, raw, idOf(raw), check.reason);
         continue;
       }
-      results[i] = await ingestOne(q, agent, check.tx, ctx);
+      results[i] = ingestOne(state, agent, check.tx);
       if (results[i]!.status === 'accepted') maxSeq = Math.max(maxSeq, check.tx.seq);
     }
+    await writeBatch(q, state);
     await q.query('UPDATE agents SET last_seq = GREATEST(last_seq, $2) WHERE agent_id = $1', [
       agent.agentId,
       maxSeq,
@@ -49,51 +58,30 @@ export async function ingestBatch(
   });
 }
 
-async function ingestOne(q: Queryable, agent: IngestingAgent, tx: Tx, ctx: IngestContext): Promise<TxResult> {
+function ingestOne(s: BatchState, agent: IngestingAgent, tx: Tx): TxResult {
   if (tx.storeId !== agent.storeId) {
-    return reject(
-      q,
-      agent,
-      tx,
-      tx.id,
-      `storeId: ${tx.storeId} is not this agent's store (${agent.storeId})`,
-      ctx.now,
-    );
+    return reject(s, tx, tx.id, `storeId: ${tx.storeId} is not this agent's store (${agent.storeId})`);
   }
-  const existing = await findTransaction(q, tx.id);
-  if (existing) return withBalance(q, { id: tx.id, status: 'duplicate' }, existing.customerId, ctx.now);
+  const existing = s.txs.appliedBefore(tx.id);
+  if (existing) return withBalance(s, { id: tx.id, status: 'duplicate' }, existing.customerId);
 
   let outcome: ApplyOutcome;
-  if (tx.kind === 'sale') outcome = await applySale(q, tx, agent.agentId, ctx);
-  else if (tx.kind === 'return') outcome = await applyReturn(q, tx, agent.agentId, ctx);
-  else outcome = await applyEnrolment(q, tx, agent.agentId, ctx);
+  if (tx.kind === 'sale') outcome = applySale(s, tx);
+  else if (tx.kind === 'return') outcome = applyReturn(s, tx);
+  else outcome = applyEnrolment(s, tx);
 
   if (outcome.status === 'retry') return { id: tx.id, status: 'retry', reason: outcome.reason };
-  return withBalance(q, { id: tx.id, status: 'accepted' }, outcome.customerId, ctx.now);
+  return withBalance(s, { id: tx.id, status: 'accepted' }, outcome.customerId);
 }
 
-async function withBalance(
-  q: Queryable,
-  result: TxResult,
-  customerId: string | null,
-  now: Date,
-): Promise<TxResult> {
-  if (customerId) result.customer = { id: customerId, balance: await balanceOf(q, customerId, now) };
+/** The customer's balance as of this item (later items of the batch are not counted yet). */
+function withBalance(s: BatchState, result: TxResult, customerId: string | null): TxResult {
+  if (customerId) result.customer = { id: customerId, balance: s.lots.balance(customerId) };
   return result;
 }
 
-async function reject(
-  q: Queryable,
-  agent: IngestingAgent,
-  raw: unknown,
-  id: string,
-  reason: string,
-  now: Date,
-): Promise<TxResult> {
-  await q.query(
-    'INSERT INTO rejected_transactions (tx_id, agent_id, reason, body, at) VALUES ($1, $2, $3, $4::text::jsonb, $5)',
-    [id, agent.agentId, reason, JSON.stringify(raw ?? null), now],
-  );
+function reject(s: BatchState, raw: unknown, id: string, reason: string): TxResult {
+  s.rejected.push({ txId: id, reason, body: raw ?? null });
   return { id, status: 'rejected', reason };
 }
 

@@ -1,4 +1,4 @@
-// What applying a transaction needs besides the database: the programs, the zone and "now".
+// What applying a batch needs besides the database: the programs, the zone and "now".
 import type { ProgramStore } from '../store/program-store.js';
 
 export interface IngestContext {

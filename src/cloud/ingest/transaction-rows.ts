@@ -1,95 +1,78 @@
-// The `transactions` table: one row per applied Tx id (the idempotency key), with its body and
-// what the re-check found.
-import type { Tx } from '../../protocol/sync.js';
+// The `transactions` table: one row per applied Tx id (the idempotency key), with its body and what
+// the re-check found. Read and written a batch at a time.
+
+import { insertRows } from '../db/bulk.js';
 import type { Queryable } from '../db/db.js';
-import type { RecomputeDiff } from './recompute-diff.js';
+import type { AppliedTx, LoadedTxRow } from './tx-book.js';
 
-export interface StoredTx {
-  id: string;
-  customerId: string | null;
-  at: Date;
-  programVersion: string;
-  body: Tx;
+/** Which of these ids are already applied, with their customer. */
+export async function loadApplied(
+  q: Queryable,
+  ids: string[],
+): Promise<{ id: string; customer_id: string | null }[]> {
+  if (ids.length === 0) return [];
+  return q.query('SELECT id, customer_id FROM transactions WHERE id = ANY($1::text[])', [ids]);
 }
 
-export async function insertTransaction(
+/**
+ * In ingest order: the enrolments of `enrolReceipts` (with their customer's enrolment bonus Tx),
+ * and the sales and returns of `returnReceipts` — from every store; the caller matches the store.
+ */
+export async function loadRelated(
   q: Queryable,
-  tx: Tx,
-  agentId: string,
-  customerId: string | null,
-  now: Date,
-  diff: RecomputeDiff | null,
-): Promise<void> {
-  await q.query(
-    `INSERT INTO transactions (id, agent_id, seq, kind, store_id, till_id, receipt_id, return_id, customer_id, at,
-       offline, program_version, body, applied_at, recompute_diff)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb, $14, $15::text::jsonb)`,
+  enrolReceipts: string[],
+  returnReceipts: string[],
+): Promise<LoadedTxRow[]> {
+  if (enrolReceipts.length === 0 && returnReceipts.length === 0) return [];
+  return q.query<LoadedTxRow>(
+    `SELECT t.id, t.kind, t.store_id, t.customer_id, t.at, t.program_version, t.body,
+            c.enrolment_bonus_tx AS bonus_tx
+     FROM transactions t LEFT JOIN customers c ON t.kind = 'enrolment' AND c.id = t.customer_id
+     WHERE (t.kind = 'enrolment' AND t.receipt_id = ANY($1::text[]))
+        OR (t.kind IN ('sale', 'return') AND t.receipt_id = ANY($2::text[]))
+     ORDER BY t.ingest_no`,
+    [enrolReceipts, returnReceipts],
+  );
+}
+
+/** Inserts the applied transactions in the order given (their ingest_no follows it). */
+export async function insertTransactions(q: Queryable, applied: AppliedTx[], now: Date): Promise<void> {
+  await insertRows(
+    q,
+    'transactions',
     [
-      tx.id,
-      agentId,
-      tx.seq,
-      tx.kind,
-      tx.storeId,
-      tx.tillId,
-      tx.receiptId,
-      tx.returnId ?? null,
-      customerId,
-      new Date(tx.at),
-      tx.offline,
-      tx.programVersion,
-      JSON.stringify(tx),
-      now,
-      diff === null ? null : JSON.stringify(diff),
+      { name: 'id', type: 'text' },
+      { name: 'agent_id', type: 'text' },
+      { name: 'seq', type: 'bigint' },
+      { name: 'kind', type: 'text' },
+      { name: 'store_id', type: 'text' },
+      { name: 'till_id', type: 'text' },
+      { name: 'receipt_id', type: 'text' },
+      { name: 'return_id', type: 'text' },
+      { name: 'customer_id', type: 'text' },
+      { name: 'at', type: 'timestamptz' },
+      { name: 'offline', type: 'boolean' },
+      { name: 'program_version', type: 'text' },
+      { name: 'body', type: 'jsonb' },
+      { name: 'applied_at', type: 'timestamptz' },
+      { name: 'recompute_diff', type: 'jsonb' },
     ],
+    applied.map(({ tx, agentId, customerId, diff }) => ({
+      id: tx.id,
+      agent_id: agentId,
+      seq: tx.seq,
+      kind: tx.kind,
+      store_id: tx.storeId,
+      till_id: tx.tillId,
+      receipt_id: tx.receiptId,
+      return_id: tx.returnId ?? null,
+      customer_id: customerId,
+      at: new Date(tx.at),
+      offline: tx.offline,
+      program_version: tx.programVersion,
+      body: tx,
+      applied_at: now,
+      recompute_diff: diff,
+    })),
   );
-}
-
-export async function findTransaction(
-  q: Queryable,
-  id: string,
-): Promise<{ customerId: string | null } | null> {
-  const rows = await q.query<{ customer_id: string | null }>(
-    'SELECT customer_id FROM transactions WHERE id = $1',
-    [id],
-  );
-  return rows[0] ? { customerId: rows[0].customer_id } : null;
-}
-
-/** The sale of a receipt (first one, should a till ever send two). */
-export async function findSale(q: Queryable, receiptId: string): Promise<StoredTx | null> {
-  const rows = await q.query<RowShape>(
-    `SELECT id, customer_id, at, program_version, body FROM transactions
-     WHERE receipt_id = $1 AND kind = 'sale' ORDER BY ingest_no LIMIT 1`,
-    [receiptId],
-  );
-  return rows[0] ? fromRow(rows[0]) : null;
-}
-
-export async function returnsOf(q: Queryable, receiptId: string): Promise<StoredTx[]> {
-  const rows = await q.query<RowShape>(
-    `SELECT id, customer_id, at, program_version, body FROM transactions
-     WHERE receipt_id = $1 AND kind = 'return' ORDER BY ingest_no`,
-    [receiptId],
-  );
-  return rows.map(fromRow);
-}
-
-export async function enrolmentExists(q: Queryable, receiptId: string): Promise<boolean> {
-  const rows = await q.query<{ id: string }>(
-    `SELECT id FROM transactions WHERE receipt_id = $1 AND kind = 'enrolment' LIMIT 1`,
-    [receiptId],
-  );
-  return rows.length > 0;
-}
-
-interface RowShape {
-  id: string;
-  customer_id: string | null;
-  at: Date;
-  program_version: string;
-  body: Tx;
-}
-
-function fromRow(r: RowShape): StoredTx {
-  return { id: r.id, customerId: r.customer_id, at: r.at, programVersion: r.program_version, body: r.body };
 }

@@ -3,7 +3,7 @@
 import type { CouponState } from '../../domain/types.js';
 import type { Queryable } from '../db/db.js';
 
-interface CouponRow {
+export interface CouponRow {
   code: string;
   title: string | null;
   percent: number | null;
@@ -61,47 +61,44 @@ export async function couponStates(
   at: Date,
   ownTx?: string,
 ): Promise<CouponState[]> {
-  const out: CouponState[] = [];
-  for (const raw of codes) {
-    const rows = await q.query<CouponRow>(
-      `SELECT code, title, percent, amount, min_amount, single_use, valid_from, valid_to, used_by_tx
-       FROM coupons WHERE code = $1`,
-      [normalizeCode(raw)],
-    );
-    const row = rows[0];
-    if (!row) {
-      out.push({ code: raw, status: 'unknown' });
-      continue;
-    }
-    const state: CouponState = { code: raw, status: statusOf(row, at, ownTx) };
-    if (row.percent !== null) state.percent = row.percent;
-    if (row.amount !== null) state.amount = row.amount;
-    if (row.min_amount !== null) state.minAmount = row.min_amount;
-    if (row.title) state.title = row.title;
-    out.push(state);
-  }
-  return out;
+  const rows = await loadCoupons(q, codes);
+  return codes.map((raw) => couponStateOf(raw, rows.get(normalizeCode(raw)), at, ownTx));
+}
+
+/** The coupons of these codes (as typed), by normalized code; `lock` holds them for the transaction. */
+export async function loadCoupons(
+  q: Queryable,
+  codes: string[],
+  lock = false,
+): Promise<Map<string, CouponRow>> {
+  const wanted = [...new Set(codes.map(normalizeCode))];
+  if (wanted.length === 0) return new Map();
+  const rows = await q.query<CouponRow>(
+    `SELECT code, title, percent, amount, min_amount, single_use, valid_from, valid_to, used_by_tx
+     FROM coupons WHERE code = ANY($1::text[]) ORDER BY code${lock ? ' FOR UPDATE' : ''}`,
+    [wanted],
+  );
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+/** What the engine needs to know of one code as typed; `row` undefined = no such coupon. */
+export function couponStateOf(
+  raw: string,
+  row: CouponRow | undefined,
+  at: Date,
+  ownTx?: string,
+): CouponState {
+  if (!row) return { code: raw, status: 'unknown' };
+  const state: CouponState = { code: raw, status: statusOf(row, at, ownTx) };
+  if (row.percent !== null) state.percent = row.percent;
+  if (row.amount !== null) state.amount = row.amount;
+  if (row.min_amount !== null) state.minAmount = row.min_amount;
+  if (row.title) state.title = row.title;
+  return state;
 }
 
 function statusOf(row: CouponRow, at: Date, ownTx?: string): CouponState['status'] {
   if (row.single_use && row.used_by_tx !== null && row.used_by_tx !== ownTx) return 'used';
   if ((row.valid_from && at < row.valid_from) || (row.valid_to && at > row.valid_to)) return 'expired';
   return 'valid';
-}
-
-/** Spends a single-use coupon for `txId`. False when another transaction already spent it. */
-export async function spendCoupon(q: Queryable, code: string, txId: string, now: Date): Promise<boolean> {
-  const rows = await q.query<{ single_use: boolean; used_by_tx: string | null }>(
-    'SELECT single_use, used_by_tx FROM coupons WHERE code = $1 FOR UPDATE',
-    [normalizeCode(code)],
-  );
-  const row = rows[0];
-  if (!row?.single_use) return true;
-  if (row.used_by_tx !== null) return row.used_by_tx === txId;
-  await q.query('UPDATE coupons SET used_by_tx = $2, used_at = $3 WHERE code = $1', [
-    normalizeCode(code),
-    txId,
-    now,
-  ]);
-  return true;
 }

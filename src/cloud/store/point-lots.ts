@@ -1,7 +1,7 @@
 // Points live in lots: each has a size, what is left of it, when it becomes available and when it
 // expires. Balances are summed at read time for "now", so time passing needs no background job.
 // A shortfall (earned points taken back after being spent) is a negative "debt" lot that later
-// earnings pay off first.
+// earnings pay off first. The ingest moves lots in memory a batch at a time (ingest/lot-book.ts).
 import type { Points } from '../../domain/types.js';
 import type { Queryable } from '../db/db.js';
 
@@ -51,42 +51,4 @@ export async function addLot(q: Queryable, lot: NewLot, now: Date): Promise<void
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [lot.customerId, lot.kind, lot.points, remaining, lot.availableAt, lot.expiresAt, lot.sourceTx, now],
   );
-}
-
-/**
- * Takes `points` out of the customer's lots, soonest-to-expire first (never-expiring last). With
- * `preferTx`, that transaction's own lots go first whatever their state (a return reverses what its
- * sale earned even while still pending). What cannot be covered becomes debt. Returns the debt added.
- */
-export async function takePoints(
-  q: Queryable,
-  customerId: string,
-  points: Points,
-  now: Date,
-  opts: { sourceTx: string | null; preferTx?: string; includePending?: boolean },
-): Promise<Points> {
-  if (points <= 0) return 0;
-  let left = points;
-  const lots = await q.query<{ id: number; remaining: number }>(
-    `SELECT id, remaining FROM point_lots
-     WHERE customer_id = $1 AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2)
-       AND (available_at <= $2 OR source_tx = $3::text OR $4::boolean)
-     ORDER BY ($3::text IS NOT NULL AND source_tx = $3::text) DESC, (available_at > $2), expires_at ASC NULLS LAST, id
-     FOR UPDATE`,
-    [customerId, now, opts.preferTx ?? null, opts.includePending ?? false],
-  );
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(left, lot.remaining);
-    await q.query('UPDATE point_lots SET remaining = remaining - $2 WHERE id = $1', [lot.id, take]);
-    left -= take;
-  }
-  if (left > 0) {
-    await q.query(
-      `INSERT INTO point_lots (customer_id, kind, points, remaining, available_at, expires_at, source_tx, created_at)
-       VALUES ($1, 'debt', $2, $2, $3, NULL, $4, $3)`,
-      [customerId, -left, now, opts.sourceTx],
-    );
-  }
-  return left;
 }

@@ -1,0 +1,48 @@
+// Purchase spend of a batch's customers, in memory: the entries that can fall inside any tier window
+// the batch looks at, plus the ones it adds (dated by their sale, like `spend_entries`).
+import type { Kopecks } from '../../domain/types.js';
+import { addDays } from '../time.js';
+
+export interface SpendEntry {
+  customerId: string;
+  at: Date;
+  amount: Kopecks;
+  txId: string | null;
+}
+
+export class SpendBook {
+  private readonly byCustomer = new Map<string, SpendEntry[]>();
+  private readonly added: SpendEntry[] = [];
+
+  /** `loaded` must hold every entry later than the earliest window start the batch will ask about. */
+  constructor(loaded: SpendEntry[]) {
+    for (const e of loaded) this.listOf(e.customerId).push(e);
+  }
+
+  add(entry: SpendEntry): void {
+    if (entry.amount === 0) return;
+    this.listOf(entry.customerId).push(entry);
+    this.added.push(entry);
+  }
+
+  /** Spend after at − days (later entries count too); never below zero. */
+  period(customerId: string, at: Date, days: number): Kopecks {
+    const since = addDays(at, -days).getTime();
+    let total = 0;
+    for (const e of this.byCustomer.get(customerId) ?? []) if (e.at.getTime() > since) total += e.amount;
+    return Math.max(0, total);
+  }
+
+  addedEntries(): SpendEntry[] {
+    return this.added;
+  }
+
+  private listOf(customerId: string): SpendEntry[] {
+    let list = this.byCustomer.get(customerId);
+    if (!list) {
+      list = [];
+      this.byCustomer.set(customerId, list);
+    }
+    return list;
+  }
+}
