@@ -29,6 +29,8 @@ export interface Journal {
   appendMany(txs: Omit<Tx, 'seq'>[]): Promise<Tx[]>;
   /** Oldest pending first, at most `limit`. */
   pending(limit: number): JournalEntry[];
+  /** The pending entries of these customers (keys of `customerKeyOf`), oldest first; indexed. */
+  pendingOf(customerKeys: readonly string[]): JournalEntry[];
   /** Records the cloud's answers durably: accepted/duplicate → synced, rejected → dead, retry → stays. */
   recordResults(results: TxResult[], at: string): Promise<void>;
   deadLetters(): JournalEntry[];

@@ -360,3 +360,32 @@ describe('FileJournal: reopen, read-only, close', () => {
     ).rejects.toThrow(RangeError);
   });
 });
+
+describe('FileJournal: pending entries of one customer', () => {
+  const ANNA = { id: 'c-anna' };
+  const BORIS = { card: '2000000000015' };
+
+  it('answers from the index: only that customer, oldest first, gone when synced, back on resend, rebuilt at open', async () => {
+    const dir = await tempDir();
+    const j = await openJournal(dir);
+    await j.append(saleTx(1, { customer: ANNA }));
+    await j.append(saleTx(2, { customer: BORIS }));
+    await j.append(saleTx(3, { customer: ANNA }));
+    await j.append(saleTx(4, { customer: {} }));
+    const seqsOf = (keys: string[]) => j.pendingOf(keys).map((e) => e.tx.seq);
+    expect(seqsOf(['id:c-anna'])).toEqual([1, 3]);
+    expect(seqsOf([`card:${BORIS.card}`, 'id:c-anna', 'id:c-anna'])).toEqual([1, 2, 3]);
+    expect(seqsOf(['id:nobody'])).toEqual([]);
+    expect(seqsOf([])).toEqual([]);
+
+    await j.recordResults([{ id: 'tx-1', status: 'accepted' }], AT);
+    await j.recordResults([{ id: 'tx-3', status: 'rejected', reason: 'late' }], AT);
+    expect(seqsOf(['id:c-anna'])).toEqual([]);
+    expect(await j.resend(['tx-3'])).toBe(1);
+    expect(seqsOf(['id:c-anna'])).toEqual([3]);
+    await j.close();
+
+    const again = await openJournal(dir);
+    expect(again.pendingOf(['id:c-anna', `card:${BORIS.card}`]).map((e) => e.tx.seq)).toEqual([2, 3]);
+  });
+});

@@ -228,6 +228,10 @@ export class FileJournal implements Journal {
     return this.pendingList.take(limit);
   }
 
+  pendingOf(customerKeys: readonly string[]): JournalEntry[] {
+    return this.pendingList.ofCustomers(customerKeys);
+  }
+
   deadLetters(): JournalEntry[] {
     return [...this.dead.values()].sort((a, b) => a.tx.seq - b.tx.seq);
   }

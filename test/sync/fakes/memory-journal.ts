@@ -1,6 +1,7 @@
 // An in-memory Journal faithful to the port's contract (src/agent/ports.ts): seq assigned on
 // append, pending oldest first, results recorded as the cloud gave them, dead letters kept.
 import type { Journal, JournalEntry } from '../../../src/agent/ports.js';
+import { customerKeyOf } from '../../../src/protocol/customer-key.js';
 import type { Tx, TxResult } from '../../../src/protocol/sync.js';
 
 export class MemoryJournal implements Journal {
@@ -29,6 +30,13 @@ export class MemoryJournal implements Journal {
       if (e.state === 'pending') out.push(structuredClone(e));
     }
     return out;
+  }
+
+  pendingOf(customerKeys: readonly string[]): JournalEntry[] {
+    const wanted = new Set(customerKeys);
+    return this.pending(Number.MAX_SAFE_INTEGER).filter((e) =>
+      wanted.has(customerKeyOf(e.tx.customer) ?? ''),
+    );
   }
 
   async recordResults(results: TxResult[], at: string): Promise<void> {
