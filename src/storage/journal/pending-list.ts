@@ -69,9 +69,9 @@ export class PendingList {
   private index(entry: JournalEntry): void {
     const key = customerKeyOf(entry.tx.customer);
     if (key === null) return;
-    let seqs = this.byCustomer.get(key);
-    if (!seqs) this.byCustomer.set(key, (seqs = new Set()));
-    seqs.add(entry.tx.seq);
+    const seqs = this.byCustomer.get(key);
+    if (seqs) seqs.add(entry.tx.seq);
+    else this.byCustomer.set(key, new Set([entry.tx.seq]));
   }
 
   private unindex(entry: JournalEntry): void {
