@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCloudConfig } from '../../src/cloud/config.js';
-import { migrate } from '../../src/cloud/db/migrations.js';
+import { MIGRATIONS, migrate } from '../../src/cloud/db/migrations.js';
 import { openDb } from '../../src/cloud/db/open-db.js';
+import { openPglite } from '../../src/cloud/db/pglite-db.js';
 import { demoCards, loadDemoData } from '../../src/cloud/seed/demo-data.js';
 import { startCloud } from '../../src/cloud/start-cloud.js';
 import { ean13Valid } from '../../src/domain/index.js';
@@ -25,7 +26,7 @@ describe('database layer', () => {
     const versions = await db.query<{ version: number }>(
       'SELECT version FROM schema_migrations ORDER BY version',
     );
-    expect(versions.map((v) => v.version)).toEqual([1]);
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
     await expect(
       db.transaction(async (q) => {
         await q.query(`INSERT INTO settings (key, value) VALUES ('probe', '1')`);
@@ -102,5 +103,40 @@ describe('startCloud on pglite:DIR with the demo seed', () => {
     }
     for (const c of await demoCards()) expect(ean13Valid(c.card)).toBe(true);
     for (const card of data.unassignedCards) expect(ean13Valid(card)).toBe(true);
+  });
+
+  it('migration 2 marks customers already enrolled with a bonus, whichever way the bonus came', async () => {
+    const db = await openPglite(null);
+    cleanups.push(() => db.close());
+    await migrate(db, MIGRATIONS.slice(0, 1));
+    const at = new Date('2026-11-01T10:00:00Z');
+    await db.query(`INSERT INTO agents (agent_id, store_id) VALUES ('a', 's')`);
+    for (const id of ['in-sale', 'own', 'none', 'marked']) {
+      await db.query(
+        `INSERT INTO customers (id, created_at, updated_at, change_seq, enrolment_bonus_tx) VALUES ($1, $2, $2, 1, $3)`,
+        [id, at, id === 'marked' ? 'earlier' : null],
+      );
+    }
+    const enrol = async (txId: string, customerId: string, body: object, n: number) =>
+      db.query(
+        `INSERT INTO transactions (id, agent_id, seq, kind, store_id, till_id, receipt_id, customer_id, at, offline,
+           program_version, body, applied_at) VALUES ($1, 'a', $2, 'enrolment', 's', 't', $1, $3, $4, false, 'v', $5::text::jsonb, $4)`,
+        [txId, n, customerId, at, JSON.stringify(body)],
+      );
+    await enrol('e1', 'in-sale', { totals: { accruedPoints: 0 }, bonusPoints: 150 }, 1);
+    await enrol('e2', 'in-sale', { totals: { accruedPoints: 0 }, bonusPoints: 150 }, 2);
+    await enrol('e3', 'own', { totals: { accruedPoints: 150 } }, 3);
+    await enrol('e4', 'none', { totals: { accruedPoints: 0 }, bonusPoints: 0 }, 4);
+    await enrol('e5', 'marked', { totals: { accruedPoints: 150 } }, 5);
+    expect(await migrate(db)).toEqual([2]);
+    const rows = await db.query<{ id: string; enrolment_bonus_tx: string | null }>(
+      'SELECT id, enrolment_bonus_tx FROM customers ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { id: 'in-sale', enrolment_bonus_tx: 'e1' },
+      { id: 'marked', enrolment_bonus_tx: 'earlier' },
+      { id: 'none', enrolment_bonus_tx: null },
+      { id: 'own', enrolment_bonus_tx: 'e3' },
+    ]);
   });
 });

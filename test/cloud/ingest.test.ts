@@ -146,8 +146,12 @@ describe('ingest', () => {
       redeem: { points: 20 },
     });
     expect(sale.totals.redeemedPoints).toBe(20);
-    // The customer brings it back to store 1.
-    const ret: Tx = { ...makeReturn(sale, ++seq), storeId: AGENT_1.storeId };
+    // The customer brings it back to store 1, which names the store that sold it.
+    const ret: Tx = {
+      ...makeReturn(sale, ++seq),
+      storeId: AGENT_1.storeId,
+      originalStoreId: AGENT_2.storeId,
+    };
     const early = await send([ret]);
     expect(early.body.results[0]).toMatchObject({ status: 'retry', reason: 'sale not yet received' });
 

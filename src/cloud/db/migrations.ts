@@ -179,6 +179,23 @@ CREATE TABLE qr_tokens (
 );
 `,
   },
+  {
+    // Until now an enrolment whose bonus rode inside its sale's accrual (the agent's way: 0 in its own
+    // totals, `bonusPoints` set) did not mark the customer, so a second enrolment could pay again.
+    // Mark every customer whose first bonus-carrying enrolment is already applied.
+    version: 2,
+    name: 'enrolment-bonus-once',
+    sql: `
+UPDATE customers c SET enrolment_bonus_tx = first.id
+FROM (
+  SELECT DISTINCT ON (customer_id) customer_id, id FROM transactions
+  WHERE kind = 'enrolment' AND customer_id IS NOT NULL
+    AND (COALESCE((body->'totals'->>'accruedPoints')::numeric, 0) > 0 OR COALESCE((body->>'bonusPoints')::numeric, 0) > 0)
+  ORDER BY customer_id, ingest_no
+) AS first
+WHERE c.id = first.customer_id AND c.enrolment_bonus_tx IS NULL
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
