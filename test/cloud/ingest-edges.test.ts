@@ -240,3 +240,16 @@ describe('items of one batch that depend on each other', () => {
     expect(await balance(results[0]!.customer!.id)).toEqual({ available: 0, pending: 0 });
   });
 });
+
+describe('the fields the ingest reads', () => {
+  it('rejects a malformed originalStoreId or bonusPoints, naming the field, and keeps the rest', async () => {
+    const s = sale(AGENT_1, { card: '2000000300103' }, 100000);
+    const badStore = { ...makeReturn(s, nextSeq(AGENT_1)), storeId: AGENT_1.storeId, originalStoreId: '' };
+    const [e] = enrolmentWithSale(AGENT_1, { card: '2000000300110' });
+    const badBonus = { ...e, bonusPoints: -5 };
+    const results = await send(AGENT_1, [s, badStore, badBonus]);
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'rejected', 'rejected']);
+    expect(results[1]!.reason).toMatch(/^originalStoreId/);
+    expect(results[2]!.reason).toMatch(/^bonusPoints/);
+  });
+});

@@ -80,6 +80,9 @@ export const TxSchema = Type.Object({
   ),
   timezone: Type.Optional(Type.String({ minLength: 1 })),
   payments: Type.Optional(Type.Array(Type.Object({ type: Type.String(), amount: Type.Integer() }))),
+  // Read by the ingest: the enrolment bonus counted in the sale, and the store a return's sale is from.
+  bonusPoints: Type.Optional(Type.Integer({ minimum: 0 })),
+  originalStoreId: Type.Optional(Id),
 });
 
 // The wire type in src/protocol/sync.ts is the contract; this check keeps the schema in step with it.
