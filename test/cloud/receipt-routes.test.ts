@@ -163,7 +163,30 @@ describe('GET /v1/agents/{agentId}/receipts/{receiptId}', () => {
   it('counts a return recorded before returns named their store (taken where it was never sold)', async () => {
     const receiptId = uid('s3');
     const { tx } = await sell(AGENT_1, receiptId, '2000000200039');
-    const legacy = await giveBack(AGENT_2, tx, [{ lineId: tx.lines[0]!.lineId, qty: 1 }]);
+    // The ingest now waits (retry) for such a return — it names no other store, so its sale is its
+    // own store's — so the row the earlier ingest stored is written as it stored it.
+    const legacy: Tx = {
+      ...makeReturn(tx, 0, [{ lineId: tx.lines[0]!.lineId, qty: 1 }]),
+      storeId: AGENT_2.storeId,
+    };
+    await cloud.db.query(
+      `INSERT INTO transactions (id, agent_id, seq, kind, store_id, till_id, receipt_id, return_id, customer_id, at,
+         offline, program_version, body, applied_at)
+       SELECT $1, $2, 0, 'return', $3, $4, $5, $6, customer_id, $7, false, $8, $9::text::jsonb, $7
+       FROM transactions WHERE id = $10`,
+      [
+        legacy.id,
+        AGENT_2.agentId,
+        AGENT_2.storeId,
+        legacy.tillId,
+        receiptId,
+        legacy.returnId!,
+        new Date(legacy.at),
+        legacy.programVersion,
+        JSON.stringify(legacy),
+        tx.id,
+      ],
+    );
     const res = await read(receiptId, { agent: AGENT_1 });
     expect(res.body.returns.map((r) => r.id)).toEqual([legacy.id]);
   });

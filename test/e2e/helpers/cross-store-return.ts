@@ -20,6 +20,8 @@ export function crossStoreReturn(
     offline: false,
     returnId: at.returnId,
     timezone: 'Europe/Moscow',
+    // The cloud matches a return's sale by store and receipt: this one was sold elsewhere.
+    ...(sale.storeId !== at.storeId && { originalStoreId: sale.storeId }),
   });
 }
 
