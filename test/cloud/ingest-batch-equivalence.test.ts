@@ -67,8 +67,9 @@ async function seed(side: Side): Promise<void> {
   const created = ago(400 * 24 * HOUR);
   await q(
     `INSERT INTO customers (id, name, phone, birthday, offline_allowance, enrolment_bonus_tx, created_at, updated_at, change_seq)
-     VALUES ('c1', 'Вера', $1, '11-16', 100, NULL, $3, $3, 1), ('c2', 'Пётр', NULL, NULL, NULL, 'old-enrol', $3, $3, 2),
-            ('c3', '', $2, NULL, NULL, NULL, $3, $3, 3)`,
+     VALUES ('c1', 'Вера', $1, '11-16', 100, NULL, $3, $3, nextval('customer_change_seq')),
+            ('c2', 'Пётр', NULL, NULL, NULL, 'old-enrol', $3, $3, nextval('customer_change_seq')),
+            ('c3', '', $2, NULL, NULL, NULL, $3, $3, nextval('customer_change_seq'))`,
     [KNOWN.c1.phone, KNOWN.c3.phone, created],
   );
   await q(`INSERT INTO cards (card, customer_id) VALUES ($1, 'c1'), ($2, 'c2')`, [

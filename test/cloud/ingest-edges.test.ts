@@ -253,3 +253,28 @@ describe('the fields the ingest reads', () => {
     expect(results[2]!.reason).toMatch(/^bonusPoints/);
   });
 });
+
+describe('returns of a sale whose enrolment bonus was refused', () => {
+  it('never take back the bonus the cloud did not book', async () => {
+    const phone = '+79161230002';
+    await send(AGENT_1, enrolmentWithSale(AGENT_1, { phone }));
+    const [e, s] = enrolmentWithSale(AGENT_2, { phone });
+    const results = await send(AGENT_2, [e, s]);
+    const id = results[1]!.customer!.id;
+    expect(await balance(id)).toEqual({ available: 225 + 75, pending: 0 });
+    // Half now, the rest later: the lines' shares sum to 225, of which the cloud booked 75.
+    const half = {
+      ...makeReturn(s, nextSeq(AGENT_2), [{ lineId: s.lines[0]!.lineId, qty: 0.5 }]),
+      storeId: AGENT_2.storeId,
+    };
+    expect((await send(AGENT_2, [half]))[0]!.customer!.balance.available).toBe(300 - 75);
+    expect((await diffOf(half.id))!.notes!.join(' ')).toMatch(/refused enrolment bonus/);
+    const rest = {
+      ...makeReturn(s, nextSeq(AGENT_2), undefined, {
+        [s.lines[0]!.lineId]: { ...half.lines[0]!, qty: 0.5 },
+      }),
+      storeId: AGENT_2.storeId,
+    };
+    expect((await send(AGENT_2, [rest]))[0]!.customer!.balance.available).toBe(225);
+  });
+});

@@ -9,7 +9,7 @@ import { addDays } from '../time.js';
 import type { BatchState } from './batch-state.js';
 import type { ApplyOutcome } from './ingest-context.js';
 import { DiffCollector } from './recompute-diff.js';
-import { enrolmentBonusOf } from './tx-book.js';
+import { enrolmentBonusOf, REFUSED_BONUS_FIELD } from './tx-book.js';
 
 export function applyEnrolment(s: BatchState, tx: Tx): ApplyOutcome {
   const diff = new DiffCollector(tx.programVersion);
@@ -27,7 +27,7 @@ export function applyEnrolment(s: BatchState, tx: Tx): ApplyOutcome {
   const earlier = customer.row.enrolment_bonus_tx;
   let granted = false;
   if (asked > 0 && earlier !== null) {
-    diff.compare('enrolmentBonus', asked, 0);
+    diff.compare(REFUSED_BONUS_FIELD, asked, 0);
     diff.note(`the enrolment bonus was already granted by ${earlier}; not granted again`);
   } else if (asked > 0) {
     granted = true;

@@ -10,6 +10,7 @@ import type { ApplyOutcome } from './ingest-context.js';
 import { localYear } from './local-year.js';
 import { DiffCollector } from './recompute-diff.js';
 import { recomputeSale } from './recompute-sale.js';
+import { REFUSED_BONUS_FIELD } from './tx-book.js';
 
 export function applySale(s: BatchState, tx: Tx): ApplyOutcome {
   const diff = new DiffCollector(tx.programVersion);
@@ -70,7 +71,7 @@ export function applySale(s: BatchState, tx: Tx): ApplyOutcome {
     const refused =
       enrolment && !enrolment.granted && enrolment.customerId === customerId ? enrolment.saleBonus : 0;
     if (refused > 0) {
-      diff.compare('enrolmentBonus', refused, 0);
+      diff.compare(REFUSED_BONUS_FIELD, refused, 0);
       diff.note(
         `the enrolment bonus of ${refused} points in this sale was not granted: the customer already had it`,
       );

@@ -25,7 +25,7 @@ export async function loadRelated(
 ): Promise<LoadedTxRow[]> {
   if (enrolReceipts.length === 0 && returnReceipts.length === 0) return [];
   return q.query<LoadedTxRow>(
-    `SELECT t.id, t.kind, t.store_id, t.customer_id, t.at, t.program_version, t.body,
+    `SELECT t.id, t.kind, t.store_id, t.customer_id, t.at, t.program_version, t.body, t.recompute_diff,
             c.enrolment_bonus_tx AS bonus_tx
      FROM transactions t LEFT JOIN customers c ON t.kind = 'enrolment' AND c.id = t.customer_id
      WHERE (t.kind = 'enrolment' AND t.receipt_id = ANY($1::text[]))

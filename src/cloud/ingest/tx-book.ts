@@ -12,6 +12,8 @@ export interface StoredTx {
   at: Date;
   programVersion: string;
   body: Tx;
+  /** Points of an enrolment bonus inside its accrual that the cloud did not book (sales only). */
+  refusedBonus: Points;
 }
 
 /** What an enrolment decided about its bonus, as its receipt's sale needs to know. */
@@ -40,6 +42,7 @@ export interface LoadedTxRow {
   at: Date;
   program_version: string;
   body: Tx;
+  recompute_diff: RecomputeDiff | null;
   /** The enrolment bonus transaction of the row's customer (enrolments only). */
   bonus_tx: string | null;
 }
@@ -62,6 +65,7 @@ export class TxBook {
           at: r.at,
           programVersion: r.program_version,
           body: r.body,
+          refusedBonus: refusedBonusOf(r.recompute_diff),
         });
       } else if (r.kind === 'return') {
         this.addReturn(r.body);
@@ -101,6 +105,7 @@ export class TxBook {
         at: new Date(a.tx.at),
         programVersion: a.tx.programVersion,
         body: a.tx,
+        refusedBonus: refusedBonusOf(a.diff),
       });
     } else if (a.tx.kind === 'return') {
       this.addReturn(a.tx);
@@ -148,6 +153,14 @@ export function enrolmentBonusOf(tx: Tx): { own: Points; inSale: Points } {
   const own = tx.totals.accruedPoints;
   return { own, inSale: own === 0 ? (tx.bonusPoints ?? 0) : 0 };
 }
+
+/** The enrolment bonus a sale's accrual carried and the cloud refused, as its diff records it. */
+export function refusedBonusOf(diff: RecomputeDiff | null): Points {
+  const d = diff?.differences.find((x) => x.field === REFUSED_BONUS_FIELD);
+  return typeof d?.agent === 'number' ? d.agent : 0;
+}
+
+export const REFUSED_BONUS_FIELD = 'enrolmentBonus';
 
 function key(storeId: string, receiptId: string): string {
   return JSON.stringify([storeId, receiptId]);

@@ -7,7 +7,7 @@
 import type { Db, Queryable } from '../../../src/cloud/db/db.js';
 import { SALE_NOT_YET_RECEIVED } from '../../../src/cloud/ingest/apply-return.js';
 import type { IngestContext } from '../../../src/cloud/ingest/ingest-context.js';
-import { DiffCollector } from '../../../src/cloud/ingest/recompute-diff.js';
+import { DiffCollector, type RecomputeDiff } from '../../../src/cloud/ingest/recompute-diff.js';
 import { recomputeReturn } from '../../../src/cloud/ingest/recompute-return.js';
 import { recomputeSale } from '../../../src/cloud/ingest/recompute-sale.js';
 import { checkTx } from '../../../src/cloud/ingest/tx-schema.js';
@@ -386,8 +386,9 @@ async function applyReturn(q: Queryable, tx: Tx, agentId: string, ctx: IngestCon
     at: Date;
     program_version: string;
     body: Tx;
+    recompute_diff: RecomputeDiff | null;
   }>(
-    `SELECT id, customer_id, at, program_version, body FROM transactions
+    `SELECT id, customer_id, at, program_version, body, recompute_diff FROM transactions
      WHERE store_id = $1 AND receipt_id = $2 AND kind = 'sale' ORDER BY ingest_no LIMIT 1`,
     [store, tx.receiptId],
   );
@@ -415,7 +416,28 @@ async function applyReturn(q: Queryable, tx: Tx, agentId: string, ctx: IngestCon
     const pointsReturned =
       tx.refund?.pointsReturned ??
       Math.floor(tx.lines.reduce((s, l) => s + l.redeemed, 0) / rules.pointValue);
-    const pointsReversed = tx.refund?.pointsReversed ?? tx.lines.reduce((s, l) => s + l.accruedPoints, 0);
+    const asked = tx.refund?.pointsReversed ?? tx.lines.reduce((s, l) => s + l.accruedPoints, 0);
+    // A refused enrolment bonus was never booked: the sale's returns never take back more than it booked.
+    const refused =
+      (sale.recompute_diff?.differences.find((d) => d.field === 'enrolmentBonus')?.agent as
+        | number
+        | undefined) ?? 0;
+    let pointsReversed = asked;
+    if (refused > 0) {
+      let left = Math.max(0, sale.body.totals.accruedPoints - refused);
+      for (const e of earlier) {
+        left -= Math.min(
+          left,
+          e.body.refund?.pointsReversed ?? e.body.lines.reduce((s, l) => s + l.accruedPoints, 0),
+        );
+      }
+      pointsReversed = Math.min(asked, left);
+      if (pointsReversed < asked) {
+        diff.note(
+          `${asked - pointsReversed} of the points taken back were the refused enrolment bonus, never booked`,
+        );
+      }
+    }
     const at = new Date(tx.at);
     if (pointsReturned > 0) {
       await addLot(
