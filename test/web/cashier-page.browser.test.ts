@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashierPage } from '../../src/web/plugin.js';
 import { CHROMIUM, hasChromium, launchChromium, text, waitForText } from '../helpers/browser.js';
-import { type FakePosApi, registerFakePosApi, SMS_CODE, TILL_TOKEN } from './fake-pos-api.js';
+import { type FakePosApi, registerFakePosApi, SHARED_RECEIPT, SMS_CODE, TILL_TOKEN } from './fake-pos-api.js';
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifacts');
 
@@ -279,6 +279,33 @@ describe.skipIf(!hasChromium)('cashier page in Chromium', () => {
     await page.fill('#return-lines-body tr:nth-child(1) input', '0,5');
     await page.click('#btn-return-ok');
     await waitForText(page, '#return-error', 'Возврат больше, чем продано');
+  });
+
+  it('asks for the store of a receipt number several stores printed, then returns that sale', async () => {
+    const page = await openPage();
+    await page.click('#btn-return');
+    expect(await page.locator('#return-store-row').isVisible()).toBe(false);
+    await page.fill('#return-receipt', SHARED_RECEIPT);
+    await page.click('#btn-return-ok');
+    await waitForText(page, '#return-error', 'пробит в нескольких магазинах');
+    expect(await page.locator('#return-store-row').isVisible()).toBe(true);
+    expect(await page.locator('#return-store option').allTextContents()).toEqual(['store-2', 'store-3']);
+    await page.selectOption('#return-store', 'store-3');
+    await page.click('#btn-return-ok');
+    await waitForText(page, '#return-result', 'К возврату: 300,00 ₽');
+    const [first, second] = requestsTo('/v1/returns')
+      .slice(-2)
+      .map((r) => r.body as Record<string, unknown>);
+    expect(first).not.toHaveProperty('storeId');
+    // The retry after the question keeps its returnId (idempotent) and names the store.
+    expect(second).toMatchObject({
+      receiptId: SHARED_RECEIPT,
+      storeId: 'store-3',
+      returnId: first!['returnId'],
+    });
+    // Another receipt number drops the choice.
+    await page.fill('#return-receipt', 'r-other');
+    expect(await page.locator('#return-store-row').isVisible()).toBe(false);
   });
 
   it('shows every error as a readable red strip, never a stack', async () => {

@@ -62,6 +62,7 @@ class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -177,7 +178,8 @@ function calculate(req: CalculateRequest, customer: CustomerView | null): Calcul
 
 function sendFailure(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof ApiFailure) {
-    return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    const details = err.details === undefined ? {} : { details: err.details };
+    return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...details } });
   }
   throw err;
 }
@@ -185,6 +187,38 @@ function sendFailure(reply: FastifyReply, err: unknown): FastifyReply {
 export interface FakeOptions {
   /** false = an agent without GET /v1/scans/stream (the page must do without it). */
   scanStream?: boolean;
+}
+
+/**
+ * A receipt number two other stores both printed: the agent asks which store sold it (as the real
+ * one does when the cloud finds the number in several stores), then returns that store's sale.
+ */
+export const SHARED_RECEIPT = 'S-0042';
+const SHARED_STORES = ['store-2', 'store-3'];
+
+function returnOfShared(body: ReturnRequest) {
+  if (!body.storeId) {
+    throw new ApiFailure(
+      409,
+      'RECEIPT_AMBIGUOUS',
+      `Чек ${SHARED_RECEIPT} пробит в нескольких магазинах (${SHARED_STORES.join(', ')}): укажите магазин покупки (storeId)`,
+      SHARED_STORES,
+    );
+  }
+  if (!SHARED_STORES.includes(body.storeId)) {
+    throw new ApiFailure(
+      404,
+      'RECEIPT_NOT_FOUND',
+      `Чек ${SHARED_RECEIPT} магазина ${body.storeId} не найден`,
+    );
+  }
+  const amount = body.storeId === 'store-3' ? 30000 : 20000;
+  return {
+    returnId: body.returnId,
+    status: 'confirmed',
+    refund: { amount, pointsReturned: 0, pointsReversed: amount / 1000 },
+    lines: [{ lineId: '1', qty: 1, paid: amount, redeemed: 0, accruedPoints: amount / 1000 }],
+  };
 }
 
 /** Registers the fake /v1 routes; returns handles the test uses to look inside and push scans. */
@@ -311,6 +345,7 @@ export function registerFakePosApi(app: FastifyInstance, options: FakeOptions = 
     try {
       const done = returns.get(req.body.returnId);
       if (done) return done;
+      if (req.body.receiptId === SHARED_RECEIPT) return returnOfShared(req.body);
       const r = receipts.get(req.body.receiptId);
       if (r?.status !== 'confirmed') {
         throw new ApiFailure(404, 'RECEIPT_NOT_FOUND', `Чек ${req.body.receiptId} не найден среди проданных`);

@@ -10,7 +10,7 @@ import {
   parseCoupons,
   ReceiptDraft,
 } from '../../src/web/cashier/receipt.js';
-import { buildReturnRequest, returnableLines } from '../../src/web/cashier/return-draft.js';
+import { ambiguousStores, buildReturnRequest, returnableLines } from '../../src/web/cashier/return-draft.js';
 import { parseScan } from '../../src/web/cashier/scans.js';
 
 describe('identification input', () => {
@@ -214,6 +214,30 @@ describe('returns', () => {
       { lineId: '2', qty: 0.5 },
       { lineId: '3', qty: 1 },
     ]);
+  });
+
+  it('names the store of the sale when the cashier chose one', () => {
+    expect(
+      buildReturnRequest({ returnId: 'ret-1', receiptId: 'r-1', whole: true, storeId: 'store-3' }),
+    ).toEqual({
+      returnId: 'ret-1',
+      receiptId: 'r-1',
+      storeId: 'store-3',
+    });
+    expect(
+      buildReturnRequest({ returnId: 'ret-1', receiptId: 'r-1', whole: true, storeId: null }),
+    ).not.toHaveProperty('storeId');
+  });
+
+  it('reads the stores to offer only from a RECEIPT_AMBIGUOUS answer', () => {
+    expect(ambiguousStores({ code: 'RECEIPT_AMBIGUOUS', details: ['s-1', '', 7, 's-2'] })).toEqual([
+      's-1',
+      's-2',
+    ]);
+    expect(ambiguousStores({ code: 'RECEIPT_AMBIGUOUS', details: [] })).toBeNull();
+    expect(ambiguousStores({ code: 'RECEIPT_AMBIGUOUS' })).toBeNull();
+    expect(ambiguousStores({ code: 'RETURN_EXCEEDS_SALE', details: ['s-1'] })).toBeNull();
+    expect(ambiguousStores(null)).toBeNull();
   });
 
   it('names the bad line, the missing receipt id and an empty choice', () => {

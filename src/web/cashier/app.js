@@ -3,7 +3,7 @@ import { ApiError, createApi } from './api.js';
 import { queryKind, toCustomerQuery } from './customer-input.js';
 import { formatPointsWithWord, formatRubles, parseQuantity, parseRubles, parseWhole } from './money.js';
 import { DraftError, newReceiptId, parseCoupons, ReceiptDraft } from './receipt.js';
-import { buildReturnRequest, returnableLines } from './return-draft.js';
+import { ambiguousStores, buildReturnRequest, returnableLines } from './return-draft.js';
 import { subscribeScans } from './scans.js';
 import * as ui from './ui.js';
 
@@ -344,6 +344,7 @@ function openReturnDialog() {
   returnId = newReceiptId(`${settings.tillId ?? 'till'}-ret`);
   $('return-receipt').value = last?.receiptId ?? '';
   $('return-whole').checked = true;
+  offerStores(null);
   ui.showFieldError('return-error', null);
   ui.renderReturnResult(null);
   showReturnLines(last);
@@ -375,11 +376,34 @@ async function submitReturn() {
     receiptId: $('return-receipt').value,
     whole: $('return-whole').checked,
     picked,
+    storeId: $('return-store-row').hidden ? null : $('return-store').value,
   });
-  const res = await api.post('/v1/returns', body);
+  let res;
+  try {
+    res = await api.post('/v1/returns', body);
+  } catch (err) {
+    // Several stores printed this receipt number: the cashier picks the one on the paper receipt.
+    const stores = ambiguousStores(err);
+    if (stores) offerStores(stores);
+    throw err;
+  }
   // The same returnId is reused on a retry after a failure (idempotent); a new one after success.
   returnId = newReceiptId(`${settings.tillId ?? 'till'}-ret`);
   ui.renderReturnResult(res);
+}
+
+/** Shows the store choice with these stores, or hides it (null). */
+function offerStores(stores) {
+  const select = $('return-store');
+  select.replaceChildren(
+    ...(stores ?? []).map((id) => {
+      const option = document.createElement('option');
+      option.value = id;
+      option.textContent = id;
+      return option;
+    }),
+  );
+  $('return-store-row').hidden = stores === null;
 }
 
 /** Errors inside the return dialog are shown in the dialog, not behind it. */
@@ -526,6 +550,8 @@ function wire() {
   $('btn-code-cancel').addEventListener('click', () => $('code-dialog').close());
   $('btn-return-close').addEventListener('click', () => $('return-dialog').close());
   $('btn-return-load').addEventListener('click', inReturnDialog(loadReturnLines));
+  // The store choice belongs to the receipt number it was offered for.
+  $('return-receipt').addEventListener('input', () => offerStores(null));
   $('return-whole').addEventListener('change', syncReturnWhole);
   for (const id of ['code-dialog', 'return-dialog', 'token-dialog']) {
     $(id).addEventListener('close', () => {

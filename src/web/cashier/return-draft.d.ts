@@ -14,4 +14,8 @@ export function buildReturnRequest(input: {
   receiptId: string | null | undefined;
   whole: boolean;
   picked?: { lineId: string; qtyText: string }[];
+  storeId?: string | null;
 }): ReturnRequest;
+export function ambiguousStores(
+  error: { code?: unknown; details?: unknown } | null | undefined,
+): string[] | null;

@@ -15,12 +15,14 @@ export function returnableLines(receiptView) {
 
 /**
  * Body of POST /v1/returns. `picked` is [{lineId, qtyText}] of the lines the cashier filled in;
- * `whole` sends no lines at all (everything that is left of the sale).
+ * `whole` sends no lines at all (everything that is left of the sale). `storeId` names the store
+ * of the sale when several stores printed a receipt with that number.
  */
-export function buildReturnRequest({ returnId, receiptId, whole, picked = [] }) {
+export function buildReturnRequest({ returnId, receiptId, whole, picked = [], storeId }) {
   const original = String(receiptId ?? '').trim();
   if (!original) throw new DraftError('Укажите номер исходного чека.');
   const body = { returnId, receiptId: original };
+  if (storeId) body.storeId = storeId;
   if (whole) return body;
   const lines = [];
   for (const { lineId, qtyText } of picked) {
@@ -36,4 +38,11 @@ export function buildReturnRequest({ returnId, receiptId, whole, picked = [] }) 
   }
   body.lines = lines;
   return body;
+}
+
+/** The stores to choose from when the agent answers RECEIPT_AMBIGUOUS (its `details`), or null. */
+export function ambiguousStores(error) {
+  if (error?.code !== 'RECEIPT_AMBIGUOUS' || !Array.isArray(error.details)) return null;
+  const stores = error.details.filter((s) => typeof s === 'string' && s !== '');
+  return stores.length > 0 ? stores : null;
 }
