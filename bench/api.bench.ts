@@ -15,6 +15,8 @@ export interface ApiBenchResult {
   customers: number;
   bare: Summary;
   identify: Summary;
+  /** The agent's own time for those identifies (its Server-Timing header). */
+  identifyInAgent: Summary;
   calculate: Summary;
 }
 
@@ -60,6 +62,7 @@ export async function runApiBench(options: {
     try {
       const bare = await runBareRouteBench(options.samples);
       const identify: number[] = [];
+      const identifyInAgent: number[] = [];
       const calculate: number[] = [];
       const lines = receiptLines();
       for (let i = 0; i < options.samples + WARMUP; i++) {
@@ -73,6 +76,8 @@ export async function runApiBench(options: {
         });
         if (i >= WARMUP) {
           identify.push(id.ms);
+          if (id.serverMs === null) throw new Error('identify: the agent sent no Server-Timing');
+          identifyInAgent.push(id.serverMs);
           calculate.push(calc.ms);
         }
       }
@@ -80,6 +85,7 @@ export async function runApiBench(options: {
         customers: options.customers,
         bare,
         identify: summarize(identify),
+        identifyInAgent: summarize(identifyInAgent),
         calculate: summarize(calculate),
       };
     } finally {

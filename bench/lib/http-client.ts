@@ -6,7 +6,15 @@ import { msSince } from './stats.js';
 export interface Timed {
   status: number;
   body: string;
+  /** The round trip as this client saw it. */
   ms: number;
+  /** The server's own time from its `Server-Timing: app;dur=…` header, or null without one. */
+  serverMs: number | null;
+}
+
+function serverTimingMs(header: string | string[] | undefined): number | null {
+  const m = /(?:^|,)\s*app;dur=([\d.]+)/.exec(Array.isArray(header) ? header.join(',') : (header ?? ''));
+  return m ? Number(m[1]) : null;
 }
 
 export class BenchClient {
@@ -40,6 +48,7 @@ export class BenchClient {
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
               ms: msSince(start),
+              serverMs: serverTimingMs(res.headers['server-timing']),
             }),
           );
           res.on('error', reject);

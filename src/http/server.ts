@@ -1,7 +1,12 @@
 // The agent's HTTP server: fastify with schemas on every route, one error shape, bearer tokens
 // per till on /v1, the OpenAPI document at /openapi.json, and public health/metrics routes.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { TillApi } from '../agent/till-api.js';
 import { tokenAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -29,7 +34,7 @@ export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInst
     ...(o.logger ? { loggerInstance: o.logger } : { logger: false }),
     // One access line per request, at debug (below): at info a till's steady requests would bury
     // the events store IT reads the journal for (start, sync, devices, faults).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: o.bodyLimit ?? 1_048_576,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
@@ -50,6 +55,13 @@ export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInst
   });
   app.addHook('preValidation', async (req) => {
     if (req.method === 'POST' && req.body === undefined) req.body = {};
+  });
+
+  // The agent's own time for the request (W3C Server-Timing), apart from the network and the
+  // client: what a POS integrator or the benchmark compares with the round trip it measures.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(3)}`);
+    return payload;
   });
 
   app.addHook('onResponse', async (req, reply) => {

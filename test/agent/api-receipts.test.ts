@@ -354,7 +354,9 @@ describe('access and operations', () => {
   });
 
   it('logs one access line per request, at debug, with the route pattern', async () => {
-    await t.call('POST', '/v1/receipts/r-access/cancel');
+    const res = await t.call('POST', '/v1/receipts/r-access/cancel');
+    // The agent's own time rides along as W3C Server-Timing (what the benchmark reads).
+    expect(res.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d{3}$/);
     const access = t.logs
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .filter((l) => l['msg'] === 'request');

@@ -22,7 +22,7 @@ export interface TestAgent {
     url: string,
     body?: unknown,
     token?: string | null,
-  ): Promise<{ status: number; body: T }>;
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -82,7 +82,7 @@ export async function startTestAgent(
       } catch {
         // not JSON (metrics, page)
       }
-      return { status: res.status, body: parsed as never };
+      return { status: res.status, body: parsed as never, headers: res.headers };
     },
     async close() {
       await agent.close();
