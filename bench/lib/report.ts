@@ -71,7 +71,9 @@ export function renderReport(r: Report): string {
         `| ${f.name} | ${fmt(f.summary.min)} ${f.unit} | ${fmt(f.summary.median)} ${f.unit} | ${fmt(f.summary.p99)} ${f.unit} | ${f.summary.samples} | ${f.anchor} | ${f.goal} | ${f.pass === null ? '—' : f.pass ? 'pass' : '**FAIL**'} |`,
     ),
     '',
-    'Each missed goal, its cause and what would close it: [DECISIONS-bench.md, "Known gaps"](DECISIONS-bench.md#known-gaps).',
+    failed.length === 0
+      ? 'How each figure is measured and what limits it: [DECISIONS-bench.md](DECISIONS-bench.md).'
+      : 'Each missed goal, its cause and what would close it: [DECISIONS-bench.md, "Known gaps"](DECISIONS-bench.md#known-gaps).',
     '',
     '## Growth',
     '',
