@@ -8,20 +8,46 @@ export function addDays(d: Date, days: number): Date {
   return new Date(d.getTime() + days * DAY_MS);
 }
 
+/**
+ * Formatters by zone and purpose, reused: building an Intl.DateTimeFormat costs far more than
+ * using one (ingest calls these per receipt). A formatter is immutable, so the memo never changes
+ * a result; the bound keeps a stream of odd zone names from growing it.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(tz: string, purpose: 'date' | 'instant'): Intl.DateTimeFormat {
+  const key = `${purpose} ${tz}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format =
+      purpose === 'date'
+        ? new Intl.DateTimeFormat('en-CA', {
+            timeZone: tz,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+          })
+        : new Intl.DateTimeFormat('en-US', {
+            timeZone: tz,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          });
+    if (formatters.size >= 64) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /** Local "YYYY-MM-DD" of an instant in `tz`. */
 export function localDate(d: Date, tz: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-    .formatToParts(d)
-    .reduce<Record<string, string>>((acc, p) => {
-      acc[p.type] = p.value;
-      return acc;
-    }, {});
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const parts: Record<string, string> = {};
+  for (const p of formatterFor(tz, 'date').formatToParts(d)) parts[p.type] = p.value;
+  return `${parts['year']}-${parts['month']}-${parts['day']}`;
 }
 
 /** The instant a local calendar day "YYYY-MM-DD" starts in `tz`. */
@@ -35,17 +61,11 @@ export function startOfLocalDay(date: string, tz: string): Date {
 }
 
 function offsetMs(d: Date, tz: string): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    formatterFor(tz, 'instant')
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
   const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
   return asUtc - Math.floor(d.getTime() / 1000) * 1000;
 }
