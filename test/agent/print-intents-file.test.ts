@@ -1,63 +1,39 @@
 // print-intents.json names receipts the register may have printed: it cannot be re-learned from the
 // cloud, so when it is damaged and its backup copy too, the agent refuses to start (like a damaged
 // journal segment) with a message naming the file and what to do — and touches nothing.
-import { copyFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
-import type { SaleRequest } from '../../src/agent/register-sale.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { StoreCorruptError } from '../../src/storage/errors.js';
 import { StateFileDamagedError } from '../../src/storage/file/state-file-damaged-error.js';
 import { FileState } from '../../src/storage/index.js';
-import { simulated } from '../drivers/atol/helpers.js';
-import { SUNDAY, TOKEN } from '../helpers/agent-harness.js';
-import { printIntents, type RegisterAgent, startRegisterAgent } from './register-sale-harness.js';
+import { writeAgentConfigFile } from '../helpers/agent-config-file.js';
+import { TOKEN } from '../helpers/agent-harness.js';
+import { failNextConfirm } from './confirm-faults.js';
+import { breadSale, printIntents } from './register-sale-harness.js';
+import { useRegisterSession } from './register-session.js';
 
-const sale = (receiptId: string): SaleRequest => ({
-  receiptId,
-  at: SUNDAY,
-  lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price: 10000, qty: 1 }],
-  payments: [{ type: 'cash', amount: 10000 }],
-});
-
+const session = useRegisterSession('la-intents-file-');
+const { start } = session;
 let dir = '';
 let file = '';
-let sim: SimulatedRegister;
-const running: RegisterAgent[] = [];
 
-async function start(): Promise<RegisterAgent> {
-  const t = await startRegisterAgent({ sim, dir });
-  running.push(t);
-  return t;
-}
+beforeEach(() => {
+  dir = session.dir;
+  file = path.join(dir, 'print-intents.json');
+});
 
 /** Leaves an intent in print-intents.json (written twice, so its .bak exists too), then stops. */
 async function leaveAnIntent(): Promise<void> {
   const t = await start();
-  expect((await t.call('POST', '/v1/sales', sale('r-1'))).status).toBe(200);
-  const till = t.agent.till;
-  till.confirmPrinted = async () => {
-    throw new Error('power cut');
-  };
-  expect((await t.call('POST', '/v1/sales', sale('r-2'))).status).toBe(503);
-  running.splice(running.indexOf(t), 1);
-  await t.close();
+  expect((await t.call('POST', '/v1/sales', breadSale('r-1'))).status).toBe(200);
+  failNextConfirm(t);
+  expect((await t.call('POST', '/v1/sales', breadSale('r-2'))).status).toBe(503);
+  await session.crash(t);
   expect(Object.keys((await printIntents(dir)).printing)).toEqual(['r-2']);
 }
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'la-intents-file-'));
-  file = path.join(dir, 'print-intents.json');
-  sim = simulated();
-});
-afterEach(async () => {
-  for (const t of running.splice(0)) await t.close();
-  sim.device.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('print-intents.json damaged', () => {
   it('without a good backup copy: the start is refused, naming the file and what to do', async () => {
@@ -134,20 +110,12 @@ describe('print-intents.json damaged', () => {
     await leaveAnIntent();
     await writeFile(file, 'garbage');
     await writeFile(`${file}.bak`, 'garbage');
-    const config = path.join(dir, 'agent.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        storeId: 'store-1',
-        tillId: 'till-1',
-        timezone: 'Europe/Moscow',
-        dataDir: dir,
-        logLevel: 'fatal',
-        http: { host: '127.0.0.1', port: 0, tokens: [{ token: TOKEN, tillId: 'till-1' }] },
-        program: path.resolve('config/program.example.json'),
-        register: { driver: 'simulator' },
-      }),
-    );
+    const config = await writeAgentConfigFile(path.join(dir, 'agent.json'), {
+      dataDir: dir,
+      logLevel: 'fatal',
+      tokens: [{ token: TOKEN, tillId: 'till-1' }],
+      register: { driver: 'simulator' },
+    });
     const errors: string[] = [];
     const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
       errors.push(a.join(' '));

@@ -2,81 +2,37 @@
 // (without secrets), settled over HTTP as printed (confirmed) or not printed (cancelled), idempotently;
 // kept from the TTL reaper while they wait. And a printed receipt whose points hold expired is a
 // sale: confirmed, not held. Real agent, real files, the simulated register's paper journal.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Command } from '../../drivers/atol/commands/codes.js';
-import { AtolRegister } from '../../drivers/atol/driver.js';
-import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
 import type { PrintIntentView, SaleRequest } from '../../src/agent/register-sale.js';
 import { FileState } from '../../src/storage/index.js';
-import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
 import { card, customer, SUNDAY } from '../helpers/agent-harness.js';
 import { FakeCloud } from '../sync/fakes/fake-cloud.js';
+import { cancelBeforeNextConfirm } from './confirm-faults.js';
 import {
   type Answer,
+  breadSale,
   closedReceipts,
+  keyboardSale,
   printIntents,
   type RegisterAgent,
   saleTxs,
-  startRegisterAgent,
 } from './register-sale-harness.js';
-
-const sale = (receiptId: string, price = 10000): SaleRequest => ({
-  receiptId,
-  at: SUNDAY,
-  lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price, qty: 1 }],
-  payments: [{ type: 'cash', amount: price }],
-});
+import {
+  heldForReview,
+  interruptedBeforePrinting,
+  printedThenCrashed,
+  useRegisterSession,
+} from './register-session.js';
 
 interface Status {
   printReview: { count: number; printing: number; items: PrintIntentView[] };
 }
 
-let dir = '';
-let sim: SimulatedRegister;
-const running: RegisterAgent[] = [];
-
-async function start(o: { now?: () => Date; cloud?: FakeCloud } = {}): Promise<RegisterAgent> {
-  const t = await startRegisterAgent({ sim, dir, ...o });
-  running.push(t);
-  return t;
-}
-
-async function crash(t: RegisterAgent): Promise<void> {
-  running.splice(running.indexOf(t), 1);
-  await t.close();
-}
-
-/** Prints the receipt, then "loses power" before the confirm: the intent stays in `printing`. */
-async function printedThenCrashed(receiptId: string): Promise<{ fd: string; fp: string; clock: string }> {
-  const t = await start();
-  const till = t.agent.till;
-  const confirm = till.confirmPrinted.bind(till);
-  till.confirmPrinted = async () => {
-    till.confirmPrinted = confirm;
-    throw new Error('power cut');
-  };
-  expect((await t.call('POST', '/v1/sales', sale(receiptId))).status).toBe(503);
-  await crash(t);
-  const printed = closedReceipts(sim.device.journal).at(-1)!;
-  return { fd: String(printed.fd), fp: String(printed.fp), clock: printed.clock! };
-}
-
-/** Someone sells at the register's own keyboard while the agent is down. */
-async function keyboardSale(total: number): Promise<void> {
-  const keyboard = new AtolRegister({ ...FAST_TIMINGS, link: () => sim.cable.host });
-  await keyboard.open();
-  await keyboard.printReceipt(
-    saleRequest({
-      lines: [{ name: 'Вода', qty: 1, price: total, amount: total }],
-      payments: [{ type: 'cash', amount: total }],
-    }),
-  );
-  await keyboard.close();
-}
+const session = useRegisterSession('la-print-review-');
+const { start, crash } = session;
 
 const settle = (t: RegisterAgent, receiptId: string, body: unknown, token?: string | null) =>
   t.call<Answer & { receiptId: string; status: string }>(
@@ -86,20 +42,9 @@ const settle = (t: RegisterAgent, receiptId: string, body: unknown, token?: stri
     token,
   );
 
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'la-print-review-'));
-  sim = simulated();
-});
-afterEach(async () => {
-  for (const t of running.splice(0)) await t.close();
-  sim.device.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
-
 describe('a receipt held for review is visible to store IT', () => {
   it('in /v1/status and /v1/print-intents, with the register witness and without the one-time code', async () => {
-    const ours = await printedThenCrashed('r-seen');
-    await keyboardSale(3000);
+    const ours = await heldForReview(session, 'r-seen');
     const t = await start();
 
     const status = await t.call<Status>('GET', '/v1/status');
@@ -125,12 +70,11 @@ describe('a receipt held for review is visible to store IT', () => {
   });
 
   it('a one-time code from an older intents file is never shown', async () => {
-    await printedThenCrashed('r-code');
-    await keyboardSale(3000);
+    await heldForReview(session, 'r-code');
     const t = await start();
     // Older agents kept the sale's SMS code in the intent; the view lists fields one by one.
     await crash(t);
-    const file = path.join(dir, 'print-intents.json');
+    const file = path.join(session.dir, 'print-intents.json');
     const state = await FileState.open<{ review: Record<string, Record<string, unknown>> }>(file, {
       logger: pino({ level: 'silent' }),
       defaults: () => ({ review: {} }),
@@ -150,8 +94,7 @@ describe('a receipt held for review is visible to store IT', () => {
 
 describe('settling by hand over HTTP', () => {
   it('printed, with the document read from the register journal: confirmed once, never printed again', async () => {
-    const ours = await printedThenCrashed('r-hand');
-    await keyboardSale(3000);
+    const ours = await heldForReview(session, 'r-hand');
     // A day later: the receipt's lifetime is long over, but it waits for a person, not the reaper.
     const t = await start({ now: () => new Date(Date.now() + 25 * 3600_000) });
     expect((await t.call<Answer>('GET', '/v1/receipts/r-hand')).body.status).toBe('calculated');
@@ -177,7 +120,7 @@ describe('settling by hand over HTTP', () => {
     expect(more).toHaveLength(0);
     expect(tx!.fiscal).toEqual(fiscal);
     expect(tx!.totals.toPay).toBe(10000);
-    expect((await printIntents(dir)).review).toEqual({});
+    expect((await printIntents(session.dir)).review).toEqual({});
     expect((await t.call<Status>('GET', '/v1/status')).body.printReview.count).toBe(0);
     expect(t.logs.some((l) => l.includes('settled by hand'))).toBe(true);
 
@@ -191,49 +134,40 @@ describe('settling by hand over HTTP', () => {
     expect(saleTxs(t, 'r-hand')).toHaveLength(1);
 
     // The till's repeat of the sale is answered from the journal; the register prints nothing.
-    const repeat = await t.call<Answer>('POST', '/v1/sales', sale('r-hand'));
+    const repeat = await t.call<Answer>('POST', '/v1/sales', breadSale('r-hand'));
     expect(repeat.status).toBe(200);
     expect(repeat.body.fiscal).toEqual(fiscal);
-    expect(closedReceipts(sim.device.journal)).toHaveLength(2);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(2);
   });
 
   it('printed, when the last document is the receipt: confirmed with it even though the till cancelled meanwhile', async () => {
     const t = await start();
-    const till = t.agent.till;
-    const confirm = till.confirmPrinted.bind(till);
-    till.confirmPrinted = async (...args) => {
-      till.confirmPrinted = confirm;
-      await till.cancel('till-1', args[1]);
-      return confirm(...args);
-    };
-    const held = await t.call<Answer>('POST', '/v1/sales', sale('r-cancelled'));
+    cancelBeforeNextConfirm(t);
+    const held = await t.call<Answer>('POST', '/v1/sales', breadSale('r-cancelled'));
     expect(held.body.error.code).toBe('RECEIPT_NEEDS_REVIEW');
-    const [printed] = closedReceipts(sim.device.journal);
+    const [printed] = closedReceipts(session.sim.device.journal);
 
     const res = await settle(t, 'r-cancelled', { outcome: 'printed' });
     expect(res.status).toBe(200);
     expect(res.body.fiscal?.fd).toBe(String(printed!.fd));
     expect(saleTxs(t, 'r-cancelled')).toHaveLength(1);
     expect((await t.call<Answer>('GET', '/v1/receipts/r-cancelled')).body.status).toBe('confirmed');
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1);
   });
 
   it('not printed: cancelled like a till cancel, idempotently; the receipt id cannot be sold again', async () => {
-    const t0 = await start();
-    sim.device.injectFault({ kind: 'silent-on', command: Command.OpenReceipt });
-    expect((await t0.call('POST', '/v1/sales', sale('r-not'))).status).toBe(502);
-    await crash(t0);
-    sim.device.resume();
-    await keyboardSale(3000);
+    await crash(await interruptedBeforePrinting(session, 'r-not'));
+    session.sim.device.resume();
+    await keyboardSale(session.sim, 3000);
     const t = await start();
-    expect((await printIntents(dir)).review?.['r-not']).toBeDefined();
+    expect((await printIntents(session.dir)).review?.['r-not']).toBeDefined();
 
     const res = await settle(t, 'r-not', { outcome: 'not-printed' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ receiptId: 'r-not', status: 'cancelled' });
     expect((await t.call<Answer>('GET', '/v1/receipts/r-not')).body.status).toBe('cancelled');
     expect(saleTxs(t, 'r-not')).toHaveLength(0);
-    expect((await printIntents(dir)).review).toEqual({});
+    expect((await printIntents(session.dir)).review).toEqual({});
 
     expect((await settle(t, 'r-not', { outcome: 'not-printed' })).body).toEqual({
       receiptId: 'r-not',
@@ -242,15 +176,14 @@ describe('settling by hand over HTTP', () => {
     const opposite = await settle(t, 'r-not', { outcome: 'printed' });
     expect(opposite.status).toBe(409);
     expect(opposite.body.error.code).toBe('RECEIPT_NOT_IN_REVIEW');
-    const resold = await t.call<Answer>('POST', '/v1/sales', sale('r-not'));
+    const resold = await t.call<Answer>('POST', '/v1/sales', breadSale('r-not'));
     expect(resold.status).toBe(409);
     expect(resold.body.error.code).toBe('RECEIPT_CANCELLED');
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1); // only the keyboard sale
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1); // only the keyboard sale
   });
 
   it('refuses bad requests and unknown receipts, changing nothing', async () => {
-    await printedThenCrashed('r-bad');
-    await keyboardSale(3000);
+    await heldForReview(session, 'r-bad');
     const t = await start();
     const bad = [
       {},
@@ -266,7 +199,7 @@ describe('settling by hand over HTTP', () => {
       expect(res.body.error.code).toBe('BAD_REQUEST');
     }
     // The last document is the keyboard sale: its number with another fiscal sign is a typo.
-    const last = (await printIntents(dir)).review!['r-bad']!.lastDocument!;
+    const last = (await printIntents(session.dir)).review!['r-bad']!.lastDocument!;
     const typo = await settle(t, 'r-bad', { outcome: 'printed', fiscal: { fd: last.fd, fp: '1' } });
     expect(typo.status).toBe(409);
     expect(typo.body.error.code).toBe('FISCAL_DOCUMENT_MISMATCH');
@@ -276,15 +209,12 @@ describe('settling by hand over HTTP', () => {
     expect(unknown.body.error.code).toBe('RECEIPT_NOT_IN_REVIEW');
 
     expect(saleTxs(t, 'r-bad')).toHaveLength(0);
-    expect(Object.keys((await printIntents(dir)).review ?? {})).toEqual(['r-bad']);
+    expect(Object.keys((await printIntents(session.dir)).review ?? {})).toEqual(['r-bad']);
     expect((await t.call<Answer>('GET', '/v1/receipts/r-bad')).body.status).toBe('calculated');
   });
 
   it('an intent still waiting for the register is not settled by hand', async () => {
-    const t0 = await start();
-    sim.device.injectFault({ kind: 'silent-on', command: Command.OpenReceipt });
-    expect((await t0.call('POST', '/v1/sales', sale('r-waiting'))).status).toBe(502);
-    await crash(t0);
+    await crash(await interruptedBeforePrinting(session, 'r-waiting'));
     const t = await start(); // the register still does not answer
     const status = await t.call<Status>('GET', '/v1/status');
     expect(status.body.printReview).toMatchObject({ count: 0, printing: 1, items: [] });
@@ -293,7 +223,7 @@ describe('settling by hand over HTTP', () => {
     const res = await settle(t, 'r-waiting', { outcome: 'not-printed' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('RECEIPT_PRINTING');
-    expect(Object.keys((await printIntents(dir)).printing)).toEqual(['r-waiting']);
+    expect(Object.keys((await printIntents(session.dir)).printing)).toEqual(['r-waiting']);
   });
 });
 
@@ -323,7 +253,7 @@ describe('a printed receipt whose points hold expired is confirmed, not held', (
     }));
   });
   afterEach(async () => {
-    for (const t of running.splice(0)) await t.close();
+    await session.closeAll(); // before the cloud they talk to
     await cloud.close();
   });
 
@@ -344,29 +274,21 @@ describe('a printed receipt whose points hold expired is confirmed, not held', (
     expect(tx!.holdId).toBe((cloud.callsTo('holds')[0]!.body as { holdId: string }).holdId);
     expect(tx!.totals.redeemedPoints).toBe(200);
     expect(tx!.fiscal!.fd).toBe(res.body.fiscal.fd);
-    expect((await printIntents(dir)).review ?? {}).toEqual({});
+    expect((await printIntents(session.dir)).review ?? {}).toEqual({});
     expect(t.logs.some((l) => l.includes('points hold had expired') && l.includes('hold-expired'))).toBe(
       true,
     );
   });
 
   it('after a crash past the hold, the next start confirms it from the register', async () => {
-    const first = await start({ cloud });
-    const till = first.agent.till;
-    const confirm = till.confirmPrinted.bind(till);
-    till.confirmPrinted = async () => {
-      till.confirmPrinted = confirm;
-      throw new Error('power cut');
-    };
-    expect((await first.call('POST', '/v1/sales', withPoints('r-crash-hold'))).status).toBe(503);
-    await crash(first);
+    await printedThenCrashed(session, withPoints('r-crash-hold'), { cloud });
 
     const second = await start({ cloud, now: () => new Date(Date.now() + 3600_000) });
     const [tx, ...more] = saleTxs(second, 'r-crash-hold');
     expect(more).toHaveLength(0);
-    expect(tx!.fiscal!.fd).toBe(String(closedReceipts(sim.device.journal)[0]!.fd));
+    expect(tx!.fiscal!.fd).toBe(String(closedReceipts(session.sim.device.journal)[0]!.fd));
     expect(tx!.holdId).toBeDefined();
-    expect((await printIntents(dir)).review ?? {}).toEqual({});
+    expect((await printIntents(session.dir)).review ?? {}).toEqual({});
     expect((await second.call<Status>('GET', '/v1/status')).body.printReview.count).toBe(0);
   });
 });

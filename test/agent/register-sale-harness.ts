@@ -5,11 +5,11 @@ import pino from 'pino';
 import { AtolRegister } from '../../drivers/atol/driver.js';
 import type { JournalEntry, JournalReceipt } from '../../drivers/atol/virtual/journal.js';
 import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
-import type { PrintIntents, SaleResponse } from '../../src/agent/register-sale.js';
+import type { PrintIntents, SaleRequest, SaleResponse } from '../../src/agent/register-sale.js';
 import type { Tx } from '../../src/protocol/sync.js';
 import { FileState } from '../../src/storage/index.js';
-import { FAST_TIMINGS, simulated } from '../drivers/atol/helpers.js';
-import { startTestAgent, type TestAgent } from '../helpers/agent-harness.js';
+import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
+import { SUNDAY, startTestAgent, type TestAgent } from '../helpers/agent-harness.js';
 import { AGENT_ID, type FakeCloud, KEY } from '../sync/fakes/fake-cloud.js';
 
 /** How the tests read any answer of the sale and status routes (assertions check what is there). */
@@ -58,6 +58,32 @@ export async function startRegisterAgent(
     { register, ...(o.dir && { dir: o.dir }), ...(o.now && { now: o.now }) },
   );
   return { ...t, sim, register };
+}
+
+/** One loaf of bread paid in cash, no customer: the plainest sale the register prints. */
+export function breadSale(receiptId: string, price = 10000): SaleRequest {
+  return {
+    receiptId,
+    at: SUNDAY,
+    lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price, qty: 1 }],
+    payments: [{ type: 'cash', amount: price }],
+  };
+}
+
+/**
+ * Someone sells at the register's own keyboard (no agent involved): a document the agent did not
+ * print, so its "last document" no longer matches an interrupted print of its own.
+ */
+export async function keyboardSale(sim: SimulatedRegister, total: number): Promise<void> {
+  const keyboard = new AtolRegister({ ...FAST_TIMINGS, link: () => sim.cable.host });
+  await keyboard.open();
+  await keyboard.printReceipt(
+    saleRequest({
+      lines: [{ name: 'Вода', qty: 1, price: total, amount: total }],
+      payments: [{ type: 'cash', amount: total }],
+    }),
+  );
+  await keyboard.close();
 }
 
 export function closedReceipts(journal: readonly JournalEntry[]): JournalReceipt[] {

@@ -1,76 +1,35 @@
 // A print interrupted between the register and the confirm — neither lost nor doubled. The crash is
 // simulated in process: the agent is closed without confirming and a new one starts on the same data
 // directory, talking to the same virtual register (its paper journal is the witness).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Command } from '../../drivers/atol/commands/codes.js';
-import { AtolRegister } from '../../drivers/atol/driver.js';
-import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
+import { describe, expect, it } from 'vitest';
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
 import type { StateStore } from '../../src/agent/ports.js';
-import { type PrintIntents, RegisterSaleService, type SaleRequest } from '../../src/agent/register-sale.js';
-import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
-import { SUNDAY } from '../helpers/agent-harness.js';
+import { type PrintIntents, RegisterSaleService } from '../../src/agent/register-sale.js';
+import { cancelBeforeNextConfirm, failNextConfirm } from './confirm-faults.js';
 import {
   type Answer,
+  breadSale,
   closedReceipts,
+  keyboardSale,
   printIntents,
-  type RegisterAgent,
   saleTxs,
-  startRegisterAgent,
 } from './register-sale-harness.js';
+import { interruptedBeforePrinting, printedThenCrashed, useRegisterSession } from './register-session.js';
 
-const sale = (receiptId: string, price = 10000): SaleRequest => ({
-  receiptId,
-  at: SUNDAY,
-  lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price, qty: 1 }],
-  payments: [{ type: 'cash', amount: price }],
-});
-
-let dir = '';
-let sim: SimulatedRegister;
-const running: RegisterAgent[] = [];
-
-async function start(o: { now?: () => Date } = {}): Promise<RegisterAgent> {
-  const t = await startRegisterAgent({ sim, dir, ...o });
-  running.push(t);
-  return t;
-}
-
-/** Stops an agent the way a crash leaves things: nothing more is confirmed after this. */
-async function crash(t: RegisterAgent): Promise<void> {
-  running.splice(running.indexOf(t), 1);
-  await t.close();
-}
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'la-register-crash-'));
-  sim = simulated();
-});
-afterEach(async () => {
-  for (const t of running.splice(0)) await t.close();
-  sim.device.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+const session = useRegisterSession('la-register-crash-');
+const { start, crash } = session;
 
 describe('printed, then the agent died before confirming', () => {
   it('the next start confirms the receipt from the register, exactly once', async () => {
     const first = await start();
-    const till = first.agent.till;
-    const confirm = till.confirmPrinted.bind(till);
-    till.confirmPrinted = async () => {
-      till.confirmPrinted = confirm;
-      throw new Error('power cut');
-    };
-    const res = await first.call<Answer>('POST', '/v1/sales', sale('r-crash'));
+    failNextConfirm(first);
+    const res = await first.call<Answer>('POST', '/v1/sales', breadSale('r-crash'));
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('CONFIRM_PENDING');
-    const [printed] = closedReceipts(sim.device.journal);
+    const [printed] = closedReceipts(session.sim.device.journal);
     expect(res.body.error.details.fiscal!.fd).toBe(String(printed!.fd));
     expect(saleTxs(first, 'r-crash')).toHaveLength(0);
-    expect(Object.keys((await printIntents(dir)).printing)).toEqual(['r-crash']);
+    expect(Object.keys((await printIntents(session.dir)).printing)).toEqual(['r-crash']);
     await crash(first);
 
     const second = await start();
@@ -78,27 +37,19 @@ describe('printed, then the agent died before confirming', () => {
     expect(more).toHaveLength(0);
     expect(tx!.fiscal).toMatchObject({ fn: '9999078900012345', fd: String(printed!.fd), at: printed!.clock });
     expect(tx!.payments).toEqual([{ type: 'cash', amount: 10000 }]);
-    expect((await printIntents(dir)).printing).toEqual({});
+    expect((await printIntents(session.dir)).printing).toEqual({});
     expect(second.logs.some((l) => l.includes('interrupted print: confirmed from the register'))).toBe(true);
 
     // The till repeats the sale: the same answer, nothing printed again.
-    const again = await second.call<Answer>('POST', '/v1/sales', sale('r-crash'));
+    const again = await second.call<Answer>('POST', '/v1/sales', breadSale('r-crash'));
     expect(again.status).toBe(200);
     expect(again.body.fiscal.fd).toBe(String(printed!.fd));
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1);
     expect(saleTxs(second, 'r-crash')).toHaveLength(1);
   });
 
   it('is confirmed even when the agent stayed down past the receipt lifetime', async () => {
-    const first = await start();
-    const till = first.agent.till;
-    const confirm = till.confirmPrinted.bind(till);
-    till.confirmPrinted = async () => {
-      till.confirmPrinted = confirm;
-      throw new Error('power cut');
-    };
-    expect((await first.call('POST', '/v1/sales', sale('r-late'))).status).toBe(503);
-    await crash(first);
+    await printedThenCrashed(session, breadSale('r-late'));
 
     // An hour later: the receipt's 15 minutes are over, but the register printed it.
     const second = await start({ now: () => new Date(Date.now() + 3600_000) });
@@ -108,17 +59,12 @@ describe('printed, then the agent died before confirming', () => {
 
   it('in the same process, repeating the sale confirms it without printing twice', async () => {
     const t = await start();
-    const till = t.agent.till;
-    const confirm = till.confirmPrinted.bind(till);
-    till.confirmPrinted = async () => {
-      till.confirmPrinted = confirm;
-      throw new Error('disk full');
-    };
-    expect((await t.call('POST', '/v1/sales', sale('r-retry'))).status).toBe(503);
-    const again = await t.call<Answer>('POST', '/v1/sales', sale('r-retry'));
+    failNextConfirm(t, 'disk full');
+    expect((await t.call('POST', '/v1/sales', breadSale('r-retry'))).status).toBe(503);
+    const again = await t.call<Answer>('POST', '/v1/sales', breadSale('r-retry'));
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('confirmed');
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1);
     expect(saleTxs(t, 'r-retry')).toHaveLength(1);
     expect(saleTxs(t, 'r-retry')[0]!.fiscal!.fd).toBe(again.body.fiscal.fd);
   });
@@ -131,126 +77,100 @@ describe('printed, then the agent died before confirming', () => {
       await print(r);
       throw new RegisterError(REGISTER_LOCAL_CODES.TIMEOUT, 'the answer to the document read was lost');
     };
-    const res = await t.call<Answer>('POST', '/v1/sales', sale('r-lost-answer'));
+    const res = await t.call<Answer>('POST', '/v1/sales', breadSale('r-lost-answer'));
     expect(res.status).toBe(200);
-    const [printed] = closedReceipts(sim.device.journal);
+    const [printed] = closedReceipts(session.sim.device.journal);
     expect(res.body.fiscal.fd).toBe(String(printed!.fd));
     expect(saleTxs(t, 'r-lost-answer')).toHaveLength(1);
-    expect((await printIntents(dir)).printing).toEqual({});
+    expect((await printIntents(session.dir)).printing).toEqual({});
   });
 
   it('a confirm the till refuses after printing goes to a human and is never printed again', async () => {
     const t = await start();
-    const till = t.agent.till;
-    const confirm = till.confirmPrinted.bind(till);
-    till.confirmPrinted = async (...args) => {
-      till.confirmPrinted = confirm;
-      await till.cancel('till-1', args[1]);
-      return confirm(...args);
-    };
-    const res = await t.call<Answer>('POST', '/v1/sales', sale('r-refused'));
+    cancelBeforeNextConfirm(t);
+    const res = await t.call<Answer>('POST', '/v1/sales', breadSale('r-refused'));
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('RECEIPT_NEEDS_REVIEW');
     expect(res.body.error.message).toContain('RECEIPT_CANCELLED');
-    expect((await printIntents(dir)).review?.['r-refused']?.lastDocument?.total).toBe(10000);
+    expect((await printIntents(session.dir)).review?.['r-refused']?.lastDocument?.total).toBe(10000);
     expect(t.logs.some((l) => l.includes('needs a check by hand'))).toBe(true);
-    const again = await t.call<Answer>('POST', '/v1/sales', sale('r-refused'));
+    const again = await t.call<Answer>('POST', '/v1/sales', breadSale('r-refused'));
     expect(again.status).toBe(409);
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1);
   });
 });
 
 describe('the register did not print', () => {
-  /** The register goes silent when the receipt is opened: the receipt never exists on paper. */
-  async function interruptedBeforePrinting(receiptId: string): Promise<RegisterAgent> {
-    const t = await start();
-    sim.device.injectFault({ kind: 'silent-on', command: Command.OpenReceipt });
-    const res = await t.call<Answer>('POST', '/v1/sales', sale(receiptId));
-    expect(res.status).toBe(502);
-    expect(res.body.error.details.deviceCode).toBe(REGISTER_LOCAL_CODES.TIMEOUT);
-    // The register could not be asked afterwards either: the intent waits.
-    expect(Object.keys((await printIntents(dir)).printing)).toEqual([receiptId]);
-    return t;
-  }
-
   it('the next start drops the intent: not confirmed, and the retry prints once', async () => {
-    const first = await interruptedBeforePrinting('r-never');
+    const first = await interruptedBeforePrinting(session, 'r-never');
     await crash(first);
-    sim.device.resume();
+    session.sim.device.resume();
     // The shift was opened for this receipt: that report is the only document since.
-    expect(sim.device.journal.map((e) => e.kind)).toEqual(['shift-open']);
+    expect(session.sim.device.journal.map((e) => e.kind)).toEqual(['shift-open']);
 
     const second = await start();
-    expect((await printIntents(dir)).printing).toEqual({});
+    expect((await printIntents(session.dir)).printing).toEqual({});
     expect(saleTxs(second, 'r-never')).toHaveLength(0);
     expect((await second.call<Answer>('GET', '/v1/receipts/r-never')).body.status).toBe('calculated');
     expect(second.logs.some((l) => l.includes('interrupted print: not printed'))).toBe(true);
 
-    const retry = await second.call<Answer>('POST', '/v1/sales', sale('r-never'));
+    const retry = await second.call<Answer>('POST', '/v1/sales', breadSale('r-never'));
     expect(retry.status).toBe(200);
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1);
     expect(saleTxs(second, 'r-never')).toHaveLength(1);
   });
 
   it('a register still silent at start: the next sale settles the old intent first', async () => {
-    const first = await interruptedBeforePrinting('r-old');
+    const first = await interruptedBeforePrinting(session, 'r-old');
     await crash(first);
 
     const second = await start(); // the register does not answer: the agent starts anyway
     expect(second.logs.some((l) => l.includes('cannot settle interrupted prints yet'))).toBe(true);
-    expect(Object.keys((await printIntents(dir)).printing)).toEqual(['r-old']);
-    const refused = await second.call<Answer>('POST', '/v1/sales', sale('r-new', 5000));
+    expect(Object.keys((await printIntents(session.dir)).printing)).toEqual(['r-old']);
+    const refused = await second.call<Answer>('POST', '/v1/sales', breadSale('r-new', 5000));
     expect(refused.status).toBe(502);
-    expect(closedReceipts(sim.device.journal)).toHaveLength(0);
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(0);
 
-    sim.device.resume();
+    session.sim.device.resume();
     const deadline = Date.now() + 3000;
     let res = refused;
     while (res.status !== 200 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
-      res = await second.call<Answer>('POST', '/v1/sales', sale('r-new', 5000));
+      res = await second.call<Answer>('POST', '/v1/sales', breadSale('r-new', 5000));
     }
     expect(res.status).toBe(200);
-    expect((await printIntents(dir)).printing).toEqual({});
+    expect((await printIntents(session.dir)).printing).toEqual({});
     expect(saleTxs(second, 'r-old')).toHaveLength(0);
-    expect(closedReceipts(sim.device.journal).map((r) => r.total)).toEqual([5000]);
+    expect(closedReceipts(session.sim.device.journal).map((r) => r.total)).toEqual([5000]);
   });
 
   it('another document in the meantime: left for a human, never printed again', async () => {
-    const first = await interruptedBeforePrinting('r-unclear');
+    const first = await interruptedBeforePrinting(session, 'r-unclear');
     await crash(first);
-    sim.device.resume();
+    session.sim.device.resume();
     // Someone sells at the register's own keyboard while the agent is down.
-    const keyboard = new AtolRegister({ ...FAST_TIMINGS, link: () => sim.cable.host });
-    await keyboard.open();
-    await keyboard.printReceipt(
-      saleRequest({
-        lines: [{ name: 'Вода', qty: 1, price: 3000, amount: 3000 }],
-        payments: [{ type: 'cash', amount: 3000 }],
-      }),
-    );
-    await keyboard.close();
+    await keyboardSale(session.sim, 3000);
 
     const second = await start();
-    const review = (await printIntents(dir)).review?.['r-unclear'];
+    const review = (await printIntents(session.dir)).review?.['r-unclear'];
     expect(review?.reason).toContain('does not match');
     expect(review?.lastDocument?.total).toBe(3000);
     expect(saleTxs(second, 'r-unclear')).toHaveLength(0);
     expect(second.logs.some((l) => l.includes('needs a check by hand'))).toBe(true);
 
-    const retry = await second.call<Answer>('POST', '/v1/sales', sale('r-unclear'));
+    const retry = await second.call<Answer>('POST', '/v1/sales', breadSale('r-unclear'));
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('RECEIPT_NEEDS_REVIEW');
-    expect(closedReceipts(sim.device.journal)).toHaveLength(1); // only the keyboard sale
+    expect(closedReceipts(session.sim.device.journal)).toHaveLength(1); // only the keyboard sale
     // Other receipts are not held up by it.
-    expect((await second.call('POST', '/v1/sales', sale('r-next', 2000))).status).toBe(200);
+    expect((await second.call('POST', '/v1/sales', breadSale('r-next', 2000))).status).toBe(200);
   });
 });
 
 describe('RegisterSaleService.recover on its own', () => {
   it('an intent whose receipt was confirmed before the crash is only tidied away', async () => {
     const t = await start();
-    expect((await t.call('POST', '/v1/sales', sale('r-done'))).status).toBe(200);
+    expect((await t.call('POST', '/v1/sales', breadSale('r-done'))).status).toBe(200);
     const fd = saleTxs(t, 'r-done')[0]!.fiscal!.fd;
     const state: PrintIntents = {
       printing: {
@@ -284,7 +204,7 @@ describe('RegisterSaleService.recover on its own', () => {
 
   it('refuses to settle when the register cannot be asked, keeping the intents', async () => {
     const t = await start();
-    const done = await t.call<Answer>('POST', '/v1/sales', sale('r-ok'));
+    const done = await t.call<Answer>('POST', '/v1/sales', breadSale('r-ok'));
     expect(done.status).toBe(200);
     const state: PrintIntents = {
       printing: {
@@ -297,14 +217,14 @@ describe('RegisterSaleService.recover on its own', () => {
       intents: { read: () => state, update: async (fn) => fn(state) },
       now: () => new Date(),
     });
-    sim.cable.unplug();
+    session.sim.cable.unplug();
     await expect(service.recover()).rejects.toMatchObject({ status: 502, code: 'REGISTER_ERROR' });
     expect(Object.keys(state.printing)).toEqual(['r-x']);
     // A new sale waits for the register; the repeat of a confirmed one does not need it.
-    await expect(service.sell('till-1', sale('r-new'))).rejects.toMatchObject({ status: 502 });
-    const repeat = await service.sell('till-1', sale('r-ok'));
+    await expect(service.sell('till-1', breadSale('r-new'))).rejects.toMatchObject({ status: 502 });
+    const repeat = await service.sell('till-1', breadSale('r-ok'));
     expect(repeat).toMatchObject({ status: 'confirmed', fiscal: done.body.fiscal });
     expect(Object.keys(state.printing)).toEqual(['r-x']);
-    sim.cable.replug();
+    session.sim.cable.replug();
   });
 });

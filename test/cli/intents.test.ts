@@ -1,56 +1,32 @@
 // `loyalty-agent intents list|settle` and the status line, run in process against a real agent over
 // its HTTP API (as store IT would, with the config file naming the agent's port and token).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AtolRegister } from '../../drivers/atol/driver.js';
-import type { SimulatedRegister } from '../../drivers/atol/virtual/simulated-register.js';
-import type { SaleRequest } from '../../src/agent/register-sale.js';
+import { describe, expect, it, vi } from 'vitest';
 import { decisionOf } from '../../src/cli/commands/intents.js';
 import { run } from '../../src/cli/main.js';
-import {
-  closedReceipts,
-  printIntents,
-  type RegisterAgent,
-  saleTxs,
-  startRegisterAgent,
-} from '../agent/register-sale-harness.js';
-import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
-import { SUNDAY, TOKEN } from '../helpers/agent-harness.js';
+import { printIntents, type RegisterAgent, saleTxs } from '../agent/register-sale-harness.js';
+import { heldForReview, useRegisterSession } from '../agent/register-session.js';
+import { writeAgentConfigFile } from '../helpers/agent-config-file.js';
+import { TOKEN } from '../helpers/agent-harness.js';
 
-const sale = (receiptId: string, price = 10000): SaleRequest => ({
-  receiptId,
-  at: SUNDAY,
-  lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price, qty: 1 }],
-  payments: [{ type: 'cash', amount: price }],
-});
+const session = useRegisterSession('la-cli-intents-');
+/** The config file the command line is given, in this test's data directory. */
+const configFile = () => path.join(session.dir, 'agent.json');
 
-let dir = '';
-let sim: SimulatedRegister;
-let config = '';
-const running: RegisterAgent[] = [];
-
+/** Starts the agent and writes the config file the command line reads, naming its port. */
 async function start(): Promise<RegisterAgent> {
-  const t = await startRegisterAgent({ sim, dir });
-  running.push(t);
+  const t = await session.start();
   await writeConfig(Number(new URL(t.url).port));
   return t;
 }
 
-async function writeConfig(port: number): Promise<void> {
-  await writeFile(
-    config,
-    JSON.stringify({
-      storeId: 'store-1',
-      tillId: 'till-1',
-      timezone: 'Europe/Moscow',
-      dataDir: dir,
-      http: { host: '127.0.0.1', port, tokens: [{ token: TOKEN, tillId: 'till-1' }] },
-      program: path.resolve('config/program.example.json'),
-      register: { driver: 'simulator' },
-    }),
-  );
+function writeConfig(port: number): Promise<string> {
+  return writeAgentConfigFile(configFile(), {
+    dataDir: session.dir,
+    port,
+    tokens: [{ token: TOKEN, tillId: 'till-1' }],
+    register: { driver: 'simulator' },
+  });
 }
 
 /** Runs the command line in process; what it prints to stdout and stderr, and its exit code. */
@@ -62,47 +38,13 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
     .spyOn(console, 'error')
     .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   try {
-    const code = await run([...argv, '--config', config]);
+    const code = await run([...argv, '--config', configFile()]);
     return { code, out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();
     error.mockRestore();
   }
 }
-
-/** A receipt the register printed, then a keyboard sale while the agent was down: held for review. */
-async function heldForReview(receiptId: string): Promise<{ fd: string; fp: string; clock: string }> {
-  const first = await start();
-  const till = first.agent.till;
-  till.confirmPrinted = async () => {
-    throw new Error('power cut');
-  };
-  expect((await first.call('POST', '/v1/sales', sale(receiptId))).status).toBe(503);
-  running.splice(running.indexOf(first), 1);
-  await first.close();
-  const printed = closedReceipts(sim.device.journal).at(-1)!;
-  const keyboard = new AtolRegister({ ...FAST_TIMINGS, link: () => sim.cable.host });
-  await keyboard.open();
-  await keyboard.printReceipt(
-    saleRequest({
-      lines: [{ name: 'Вода', qty: 1, price: 3000, amount: 3000 }],
-      payments: [{ type: 'cash', amount: 3000 }],
-    }),
-  );
-  await keyboard.close();
-  return { fd: String(printed.fd), fp: String(printed.fp), clock: printed.clock! };
-}
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'la-cli-intents-'));
-  config = path.join(dir, 'agent.json');
-  sim = simulated();
-});
-afterEach(async () => {
-  for (const t of running.splice(0)) await t.close();
-  sim.device.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('loyalty-agent intents', () => {
   it('lists nothing when no print was interrupted, and status is calm', async () => {
@@ -115,7 +57,7 @@ describe('loyalty-agent intents', () => {
   });
 
   it('lists a held receipt, status asks for attention, settle --printed with the document confirms it', async () => {
-    const ours = await heldForReview('r-cli');
+    const ours = await heldForReview(session, 'r-cli');
     const t = await start();
 
     const list = await cli('intents', 'list');
@@ -167,12 +109,12 @@ describe('loyalty-agent intents', () => {
   });
 
   it('settle --not-printed cancels it; --printed afterwards is refused', async () => {
-    await heldForReview('r-cli-no');
+    await heldForReview(session, 'r-cli-no');
     const t = await start();
     const done = await cli('intents', 'settle', 'r-cli-no', '--not-printed');
     expect(done).toMatchObject({ code: 0, out: 'Receipt r-cli-no cancelled; its points hold is released.' });
     expect((await t.call<{ status: string }>('GET', '/v1/receipts/r-cli-no')).body.status).toBe('cancelled');
-    expect((await printIntents(dir)).review).toEqual({});
+    expect((await printIntents(session.dir)).review).toEqual({});
     const opposite = await cli('intents', 'settle', 'r-cli-no', '--printed');
     expect(opposite.code).toBe(1);
     expect(opposite.err).toContain('was already cancelled');
