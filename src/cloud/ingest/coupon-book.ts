@@ -3,6 +3,13 @@
 import type { CouponState } from '../../domain/types.js';
 import { type CouponRow, couponStateOf, normalizeCode } from '../store/coupons.js';
 
+/** A single-use coupon a sale of this batch spent, and when the cloud took it as spent. */
+export interface SpentCoupon {
+  code: string;
+  txId: string;
+  at: Date;
+}
+
 export class CouponBook {
   private readonly spent: { code: string; txId: string }[] = [];
 
@@ -26,7 +33,7 @@ export class CouponBook {
     return true;
   }
 
-  spentCoupons(): { code: string; txId: string; at: Date }[] {
+  spentCoupons(): SpentCoupon[] {
     return this.spent.map((s) => ({ ...s, at: this.now }));
   }
 }

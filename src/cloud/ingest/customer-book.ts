@@ -22,11 +22,17 @@ export interface ResolvedCustomer {
   created: boolean;
 }
 
+/** A card this batch linked to a customer. */
+export interface LinkedCard {
+  card: string;
+  customerId: string;
+}
+
 export class CustomerBook {
   private readonly byId = new Map<string, BookedCustomer>();
   private readonly cardOwner = new Map<string, string>();
   private readonly phoneOwner = new Map<string, string>();
-  private readonly newCards: { card: string; customerId: string }[] = [];
+  private readonly newCards: LinkedCard[] = [];
   private touches = 0;
 
   constructor(
@@ -132,7 +138,7 @@ export class CustomerBook {
   }
 
   /** Cards this batch linked, in order. */
-  linkedCards(): { card: string; customerId: string }[] {
+  linkedCards(): LinkedCard[] {
     return this.newCards;
   }
 

@@ -8,9 +8,15 @@ export interface HoldRow {
   expires_at: Date;
 }
 
+/** A hold a sale of this batch captured. */
+export interface CapturedHold {
+  holdId: string;
+  txId: string;
+}
+
 export class HoldBook {
   private readonly byId = new Map<string, HoldRow>();
-  private readonly captured: { holdId: string; txId: string }[] = [];
+  private readonly captured: CapturedHold[] = [];
 
   constructor(
     rows: HoldRow[],
@@ -31,7 +37,7 @@ export class HoldBook {
     if (hold.expires_at <= this.now) diff.note(`hold ${holdId} had expired before the sale arrived`);
   }
 
-  capturedHolds(): { holdId: string; txId: string }[] {
+  capturedHolds(): CapturedHold[] {
     return this.captured;
   }
 }

@@ -1,7 +1,7 @@
 // The `transactions` table: one row per applied Tx id (the idempotency key), with its body and what
 // the re-check found. Read and written a batch at a time.
 
-import { insertRows } from '../db/bulk.js';
+import { insertRows, type Table } from '../db/bulk.js';
 import type { Queryable } from '../db/db.js';
 import type { AppliedTx, LoadedTxRow } from './tx-book.js';
 
@@ -35,44 +35,37 @@ export async function loadRelated(
   );
 }
 
+/** An applied Tx with the time the cloud applied it: one `transactions` row. */
+export interface AppliedTxRecord extends AppliedTx {
+  appliedAt: Date;
+}
+
+export const TRANSACTIONS = {
+  name: 'transactions',
+  columns: {
+    id: { type: 'text', of: (a) => a.tx.id },
+    agent_id: { type: 'text', of: (a) => a.agentId },
+    seq: { type: 'bigint', of: (a) => a.tx.seq },
+    kind: { type: 'text', of: (a) => a.tx.kind },
+    store_id: { type: 'text', of: (a) => a.tx.storeId },
+    till_id: { type: 'text', of: (a) => a.tx.tillId },
+    receipt_id: { type: 'text', of: (a) => a.tx.receiptId },
+    return_id: { type: 'text', of: (a) => a.tx.returnId ?? null },
+    customer_id: { type: 'text', of: (a) => a.customerId },
+    at: { type: 'timestamptz', of: (a) => new Date(a.tx.at) },
+    offline: { type: 'boolean', of: (a) => a.tx.offline },
+    program_version: { type: 'text', of: (a) => a.tx.programVersion },
+    body: { type: 'jsonb', of: (a) => a.tx },
+    applied_at: { type: 'timestamptz', of: (a) => a.appliedAt },
+    recompute_diff: { type: 'jsonb', of: (a) => a.diff },
+  },
+} satisfies Table<AppliedTxRecord>;
+
 /** Inserts the applied transactions in the order given (their ingest_no follows it). */
 export async function insertTransactions(q: Queryable, applied: AppliedTx[], now: Date): Promise<void> {
   await insertRows(
     q,
-    'transactions',
-    [
-      { name: 'id', type: 'text' },
-      { name: 'agent_id', type: 'text' },
-      { name: 'seq', type: 'bigint' },
-      { name: 'kind', type: 'text' },
-      { name: 'store_id', type: 'text' },
-      { name: 'till_id', type: 'text' },
-      { name: 'receipt_id', type: 'text' },
-      { name: 'return_id', type: 'text' },
-      { name: 'customer_id', type: 'text' },
-      { name: 'at', type: 'timestamptz' },
-      { name: 'offline', type: 'boolean' },
-      { name: 'program_version', type: 'text' },
-      { name: 'body', type: 'jsonb' },
-      { name: 'applied_at', type: 'timestamptz' },
-      { name: 'recompute_diff', type: 'jsonb' },
-    ],
-    applied.map(({ tx, agentId, customerId, diff }) => ({
-      id: tx.id,
-      agent_id: agentId,
-      seq: tx.seq,
-      kind: tx.kind,
-      store_id: tx.storeId,
-      till_id: tx.tillId,
-      receipt_id: tx.receiptId,
-      return_id: tx.returnId ?? null,
-      customer_id: customerId,
-      at: new Date(tx.at),
-      offline: tx.offline,
-      program_version: tx.programVersion,
-      body: tx,
-      applied_at: now,
-      recompute_diff: diff,
-    })),
+    TRANSACTIONS,
+    applied.map((a) => ({ ...a, appliedAt: now })),
   );
 }
