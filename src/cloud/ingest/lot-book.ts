@@ -5,6 +5,7 @@
 // number after them.
 import type { Points } from '../../domain/types.js';
 import type { Balance, LotKind, NewLot } from '../store/point-lots.js';
+import { listOf } from './list-of.js';
 
 export interface LotRow {
   id: number;
@@ -50,7 +51,7 @@ export class LotBook {
   ) {
     const sorted = [...rows].sort((a, b) => a.id - b.id);
     for (const r of sorted) {
-      this.listOf(r.customer_id).push({
+      listOf(this.byCustomer, r.customer_id).push({
         id: r.id,
         customerId: r.customer_id,
         kind: r.kind,
@@ -80,7 +81,7 @@ export class LotBook {
   add(lot: NewLot): void {
     if (lot.points <= 0) return;
     let remaining = lot.points;
-    for (const debt of this.listOf(lot.customerId)) {
+    for (const debt of listOf(this.byCustomer, lot.customerId)) {
       if (remaining === 0) break;
       if (debt.remaining >= 0) continue;
       const pay = Math.min(remaining, -debt.remaining);
@@ -97,7 +98,7 @@ export class LotBook {
    */
   take(customerId: string, points: Points, opts: TakeOptions): Points {
     if (points <= 0) return 0;
-    const lots = this.listOf(customerId);
+    const lots = listOf(this.byCustomer, customerId);
     const candidates = lots
       .map((lot, position) => ({ lot, position }))
       .filter(
@@ -163,17 +164,8 @@ export class LotBook {
   }
 
   private push(lot: Lot): void {
-    this.listOf(lot.customerId).push(lot);
+    listOf(this.byCustomer, lot.customerId).push(lot);
     this.added.push(lot);
-  }
-
-  private listOf(customerId: string): Lot[] {
-    let list = this.byCustomer.get(customerId);
-    if (!list) {
-      list = [];
-      this.byCustomer.set(customerId, list);
-    }
-    return list;
   }
 }
 

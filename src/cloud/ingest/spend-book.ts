@@ -2,6 +2,7 @@
 // the batch looks at, plus the ones it adds (dated by their sale, like `spend_entries`).
 import type { Kopecks } from '../../domain/types.js';
 import { addDays } from '../time.js';
+import { listOf } from './list-of.js';
 
 export interface SpendEntry {
   customerId: string;
@@ -16,12 +17,12 @@ export class SpendBook {
 
   /** `loaded` must hold every entry later than the earliest window start the batch will ask about. */
   constructor(loaded: SpendEntry[]) {
-    for (const e of loaded) this.listOf(e.customerId).push(e);
+    for (const e of loaded) listOf(this.byCustomer, e.customerId).push(e);
   }
 
   add(entry: SpendEntry): void {
     if (entry.amount === 0) return;
-    this.listOf(entry.customerId).push(entry);
+    listOf(this.byCustomer, entry.customerId).push(entry);
     this.added.push(entry);
   }
 
@@ -35,14 +36,5 @@ export class SpendBook {
 
   addedEntries(): SpendEntry[] {
     return this.added;
-  }
-
-  private listOf(customerId: string): SpendEntry[] {
-    let list = this.byCustomer.get(customerId);
-    if (!list) {
-      list = [];
-      this.byCustomer.set(customerId, list);
-    }
-    return list;
   }
 }

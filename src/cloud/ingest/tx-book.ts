@@ -4,6 +4,7 @@
 // itself, in order, so a later item of the same batch sees an earlier one.
 import type { Points } from '../../domain/types.js';
 import type { Tx } from '../../protocol/sync.js';
+import { listOf } from './list-of.js';
 import type { RecomputeDiff } from './recompute-diff.js';
 
 export interface StoredTx {
@@ -126,10 +127,7 @@ export class TxBook {
   }
 
   private addReturn(ret: Tx): void {
-    const k = key(originalStoreOf(ret), ret.receiptId);
-    const list = this.returns.get(k);
-    if (list) list.push(ret);
-    else this.returns.set(k, [ret]);
+    listOf(this.returns, key(originalStoreOf(ret), ret.receiptId)).push(ret);
   }
 
   private addEnrolment(tx: Tx, customerId: string | null, granted: boolean): void {
