@@ -4,11 +4,11 @@
 // restarted. Needs socat (skipped with a message without it) and `npm run build`.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, JournalReceipt } from '../../drivers/atol/virtual/journal.js';
+import { writeAgentConfigFile } from '../helpers/agent-config-file.js';
 import { type AgentProcess, spawnAgent } from '../helpers/agent-process.js';
 import { Cleanup } from './helpers/cleanup.js';
 import { stopChild } from './helpers/cloud-process.js';
@@ -128,19 +128,11 @@ describe.skipIf(!hasSocat)('the agent process sells through the virtual register
       },
     );
 
-    const config = path.join(dir, 'agent.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        storeId: 'store-1',
-        tillId: 'till-1',
-        timezone: 'Europe/Moscow',
-        dataDir: path.join(dir, 'data'),
-        http: { host: '127.0.0.1', port: 0, tokens: [{ token: TOKEN, tillId: 'till-1' }] },
-        program: path.resolve('config/program.example.json'),
-        register: { driver: 'atol', path: linkB(), baudRate: 115200 },
-      }),
-    );
+    const config = await writeAgentConfigFile(path.join(dir, 'agent.json'), {
+      dataDir: path.join(dir, 'data'),
+      tokens: [{ token: TOKEN, tillId: 'till-1' }],
+      register: { driver: 'atol', path: linkB(), baudRate: 115200 },
+    });
     agent = await spawnAgent(['start', '--config', config]);
     const running = agent;
     cleanup.defer('stop the agent', () => stopChild(running.child, 5000));

@@ -6,18 +6,19 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReceiptForReturn } from '../../src/protocol/sync.js';
-import { NEVER, startAgentProcess } from './helpers/agent-process-e2e.js';
 import { agentTransactions, allReceipts, balanceOf } from './helpers/central.js';
 import { Cleanup } from './helpers/cleanup.js';
-import { startCloudProcess } from './helpers/cloud-process.js';
-import { httpJson, waitFor } from './helpers/http-json.js';
-
-const ADMIN = 'e2e-central-office';
-const A = { agentId: 'store-1-till-1', storeId: 'store-1', key: 'e2e-key-store-1-till-1' };
-const B = { agentId: 'store-2-till-1', storeId: 'store-2', key: 'e2e-key-store-2-till-1' };
-const TOKEN = 'e2e-till-token';
-/** Вера (config/demo-customers.json): 150 points, none pending, a card and no phone — pays with points by card. */
-const VERA = { id: 'demo-vera', card: '2000000000039' };
+import { httpJson } from './helpers/http-json.js';
+import {
+  ADMIN,
+  customersPulled,
+  STORE_A,
+  STORE_B,
+  startStoreAgent,
+  startTwoStoreCloud,
+  VERA,
+  veraSale,
+} from './helpers/two-stores.js';
 
 interface ReturnAnswer {
   returnId: string;
@@ -33,40 +34,17 @@ afterAll(() => cleanup.run(), 60_000);
 describe('a return at store B of a receipt sold at store A, through B’s till API', () => {
   it('reads the sale from the cloud, refuses over-returns, and the cloud ends with the sale reversed exactly', async () => {
     const root = await cleanup.tempDir('la-e2e-foreign-');
-    const cloud = await startCloudProcess(
-      { dir: root, agents: [A, B], adminToken: ADMIN, seedDemo: true },
-      cleanup,
-    );
-    const crons = { drainCron: NEVER, pullCron: NEVER, heartbeatCron: NEVER };
-    const start = (agent: typeof A, dir: string) =>
-      startAgentProcess(
-        {
-          dir: path.join(root, dir),
-          storeId: agent.storeId,
-          token: TOKEN,
-          cloud: { url: cloud.url, agentId: agent.agentId, key: agent.key, ...crons },
-        },
-        cleanup,
-      );
-    const [agentA, agentB] = await Promise.all([start(A, 'a'), start(B, 'b')]);
-    for (const agent of [agentA, agentB]) {
-      await waitFor('the agents to pull the customers', async () =>
-        (await agent.status()).cache.customers >= 5 ? true : undefined,
-      );
-    }
+    const cloud = await startTwoStoreCloud(root, cleanup);
+    const [agentA, agentB] = await Promise.all([
+      startStoreAgent(STORE_A, path.join(root, 'a'), cloud.url, cleanup),
+      startStoreAgent(STORE_B, path.join(root, 'b'), cloud.url, cleanup),
+    ]);
+    for (const agent of [agentA, agentB]) await customersPulled(agent, 'the agents');
     const seeded = await balanceOf(cloud.url, ADMIN, VERA.id);
 
     // Store A sells online, paying 100 points, and delivers the sale.
     const receiptId = 'store-1-r-0001';
-    const sold = await agentA.sell({
-      receiptId,
-      card: VERA.card,
-      redeemPoints: 100,
-      lines: [
-        { lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 129900, qty: 1, category: 'dairy' },
-        { lineId: '2', sku: 'MILK-1', name: 'Молоко', price: 8990, qty: 3, category: 'dairy' },
-      ],
-    });
+    const sold = await agentA.sell(veraSale(receiptId, 3));
     expect(sold.offline).toBe(false);
     await agentA.syncUntilDrained();
     const [sale] = await agentTransactions(agentA.dataDir, [receiptId]);
@@ -147,9 +125,9 @@ describe('a return at store B of a receipt sold at store A, through B’s till A
     const read = await httpJson<ReceiptForReturn>(
       cloud.url,
       'GET',
-      `/v1/agents/${A.agentId}/receipts/${receiptId}`,
+      `/v1/agents/${STORE_A.agentId}/receipts/${receiptId}`,
       {
-        token: A.key,
+        token: STORE_A.key,
       },
     );
     expect(read.status).toBe(200);

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeAgentConfigFile } from '../helpers/agent-config-file.js';
 import { assertBuilt, BIN } from '../helpers/agent-process.js';
 
 interface Call {
@@ -63,18 +64,11 @@ async function startAgent(
 ): Promise<{ output: string[]; exited: Promise<number | null> }> {
   const port = await freePort();
   const dataDir = path.join(dir, 'data');
-  const config = path.join(dir, 'agent.json');
-  await writeFile(
-    config,
-    JSON.stringify({
-      storeId: 'store-1',
-      tillId: 'till-1',
-      dataDir,
-      http: { host: '127.0.0.1', port, tokens: [{ token: 'notify-test-token', tillId: 'till-1' }] },
-      program: path.resolve('config/program.example.json'),
-      register: { driver: 'none' },
-    }),
-  );
+  const config = await writeAgentConfigFile(path.join(dir, 'agent.json'), {
+    dataDir,
+    port,
+    tokens: [{ token: 'notify-test-token', tillId: 'till-1' }],
+  });
   child = spawn(process.execPath, [BIN, 'start', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

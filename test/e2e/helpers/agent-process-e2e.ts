@@ -1,8 +1,9 @@
 // A real agent process (`loyalty-agent start --config FILE`) for the end-to-end sync tests, with
 // the till calls they need: sell (calculate + confirm), status, sync now, wait until drained.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReceiptLineInput } from '../../../src/domain/types.js';
+import { writeAgentConfigFile } from '../../helpers/agent-config-file.js';
 import { spawnAgent } from '../../helpers/agent-process.js';
 import type { Cleanup } from './cleanup.js';
 import { stopChild } from './cloud-process.js';
@@ -78,20 +79,13 @@ export async function startAgentProcess(o: AgentProcessOptions, cleanup: Cleanup
   const config = path.join(o.dir, 'agent.json');
   const tillId = o.tillId ?? 'till-1';
   await mkdir(o.dir, { recursive: true });
-  await writeFile(
-    config,
-    JSON.stringify({
-      storeId: o.storeId,
-      tillId,
-      timezone: 'Europe/Moscow',
-      dataDir,
-      logLevel: 'info',
-      http: { host: '127.0.0.1', port: 0, tokens: [{ token: o.token, tillId }] },
-      program: path.resolve('config/program.example.json'),
-      cloud: o.cloud,
-      register: { driver: 'none' },
-    }),
-  );
+  await writeAgentConfigFile(config, {
+    storeId: o.storeId,
+    tillId,
+    dataDir,
+    tokens: [{ token: o.token, tillId }],
+    cloud: o.cloud,
+  });
   const proc = await spawnAgent(['start', '--config', config]);
   const stop = () => stopChild(proc.child);
   cleanup.defer(`stop agent ${o.cloud.agentId}`, stop);
