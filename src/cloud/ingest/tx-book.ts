@@ -59,20 +59,15 @@ export class TxBook {
   constructor(existing: { id: string; customer_id: string | null }[], related: LoadedTxRow[]) {
     for (const e of existing) this.known.set(e.id, { customerId: e.customer_id });
     for (const r of related) {
-      if (r.kind === 'sale') {
-        this.addSale({
-          id: r.id,
-          customerId: r.customer_id,
-          at: r.at,
-          programVersion: r.program_version,
-          body: r.body,
-          refusedBonus: refusedBonusOf(r.recompute_diff),
-        });
-      } else if (r.kind === 'return') {
-        this.addReturn(r.body);
-      } else if (r.kind === 'enrolment') {
-        this.addEnrolment(r.body, r.customer_id, r.bonus_tx === r.id);
-      }
+      const stored: StoredTx = {
+        id: r.id,
+        customerId: r.customer_id,
+        at: r.at,
+        programVersion: r.program_version,
+        body: r.body,
+        refusedBonus: refusedBonusOf(r.recompute_diff),
+      };
+      this.remember(r.kind, stored, r.bonus_tx === r.id);
     }
   }
 
@@ -99,25 +94,27 @@ export class TxBook {
   record(a: AppliedTx, granted = false): void {
     this.applied.push(a);
     this.known.set(a.tx.id, { customerId: a.customerId });
-    if (a.tx.kind === 'sale') {
-      this.addSale({
-        id: a.tx.id,
-        customerId: a.customerId,
-        at: new Date(a.tx.at),
-        programVersion: a.tx.programVersion,
-        body: a.tx,
-        refusedBonus: refusedBonusOf(a.diff),
-      });
-    } else if (a.tx.kind === 'return') {
-      this.addReturn(a.tx);
-    } else {
-      this.addEnrolment(a.tx, a.customerId, granted);
-    }
+    const stored: StoredTx = {
+      id: a.tx.id,
+      customerId: a.customerId,
+      at: new Date(a.tx.at),
+      programVersion: a.tx.programVersion,
+      body: a.tx,
+      refusedBonus: refusedBonusOf(a.diff),
+    };
+    this.remember(a.tx.kind, stored, granted);
   }
 
   /** What this batch applied, in order. */
   appliedTxs(): AppliedTx[] {
     return this.applied;
+  }
+
+  /** Files a loaded or just-applied transaction where the later items of the batch look for it. */
+  private remember(kind: string, t: StoredTx, granted: boolean): void {
+    if (kind === 'sale') this.addSale(t);
+    else if (kind === 'return') this.addReturn(t.body);
+    else if (kind === 'enrolment') this.addEnrolment(t.body, t.customerId, granted);
   }
 
   private addSale(s: StoredTx): void {
