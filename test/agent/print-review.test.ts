@@ -6,19 +6,20 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrintIntentView, SaleRequest } from '../../src/agent/register-sale.js';
+import type { PrintIntentView } from '../../src/agent/register-sale.js';
 import { FileState } from '../../src/storage/index.js';
-import { card, customer, SUNDAY } from '../helpers/agent-harness.js';
-import { FakeCloud } from '../sync/fakes/fake-cloud.js';
+import type { FakeCloud } from '../sync/fakes/fake-cloud.js';
 import { cancelBeforeNextConfirm } from './confirm-faults.js';
 import {
   type Answer,
   breadSale,
+  cheeseWithPoints,
   closedReceipts,
   keyboardSale,
   printIntents,
   type RegisterAgent,
   saleTxs,
+  startPointsCloud,
 } from './register-sale-harness.js';
 import {
   heldForReview,
@@ -228,29 +229,10 @@ describe('settling by hand over HTTP', () => {
 });
 
 describe('a printed receipt whose points hold expired is confirmed, not held', () => {
-  const GOLD = card(2001);
   let cloud: FakeCloud;
-  const withPoints = (receiptId: string): SaleRequest => ({
-    receiptId,
-    customer: { card: GOLD },
-    at: SUNDAY,
-    lines: [{ lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 100000, qty: 1 }],
-    redeem: { points: 200 },
-    payments: [{ type: 'card', amount: 75000 }],
-  });
 
   beforeEach(async () => {
-    cloud = await FakeCloud.start();
-    cloud.program = JSON.parse(await readFile(path.resolve('config/program.example.json'), 'utf8'));
-    cloud.programEtag = '"example"';
-    cloud.script('identify', () => ({
-      customer: customer('c-gold', {
-        cards: [GOLD],
-        tierId: 'silver',
-        periodSpend: 600000,
-        balance: { available: 500, pending: 0 },
-      }),
-    }));
+    cloud = await startPointsCloud();
   });
   afterEach(async () => {
     await session.closeAll(); // before the cloud they talk to
@@ -266,7 +248,7 @@ describe('a printed receipt whose points hold expired is confirmed, not held', (
       lateBy = 20 * 60_000; // the receipt's 15 minutes ran out while the paper came out
       return doc;
     };
-    const res = await t.call<Answer>('POST', '/v1/sales', withPoints('r-late-hold'));
+    const res = await t.call<Answer>('POST', '/v1/sales', cheeseWithPoints('r-late-hold'));
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('confirmed');
     const [tx] = saleTxs(t, 'r-late-hold');
@@ -281,7 +263,7 @@ describe('a printed receipt whose points hold expired is confirmed, not held', (
   });
 
   it('after a crash past the hold, the next start confirms it from the register', async () => {
-    await printedThenCrashed(session, withPoints('r-crash-hold'), { cloud });
+    await printedThenCrashed(session, cheeseWithPoints('r-crash-hold'), { cloud });
 
     const second = await start({ cloud, now: () => new Date(Date.now() + 3600_000) });
     const [tx, ...more] = saleTxs(second, 'r-crash-hold');

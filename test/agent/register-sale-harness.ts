@@ -1,5 +1,6 @@
 // An in-process agent selling through the simulated register (a real AtolRegister speaking bytes to a
 // VirtualAtol), with the device at hand so tests can read its paper journal and inject faults.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { AtolRegister } from '../../drivers/atol/driver.js';
@@ -9,8 +10,8 @@ import type { PrintIntents, SaleRequest, SaleResponse } from '../../src/agent/re
 import type { Tx } from '../../src/protocol/sync.js';
 import { FileState } from '../../src/storage/index.js';
 import { FAST_TIMINGS, saleRequest, simulated } from '../drivers/atol/helpers.js';
-import { SUNDAY, startTestAgent, type TestAgent } from '../helpers/agent-harness.js';
-import { AGENT_ID, type FakeCloud, KEY } from '../sync/fakes/fake-cloud.js';
+import { card, customer, SUNDAY, startTestAgent, type TestAgent } from '../helpers/agent-harness.js';
+import { AGENT_ID, FakeCloud, KEY } from '../sync/fakes/fake-cloud.js';
 
 /** How the tests read any answer of the sale and status routes (assertions check what is there). */
 export interface Answer extends SaleResponse {
@@ -84,6 +85,43 @@ export async function keyboardSale(sim: SimulatedRegister, total: number): Promi
     }),
   );
   await keyboard.close();
+}
+
+/** The card of the customer the points cloud knows: silver tier, 500 points available. */
+export const GOLD_CARD = card(2001);
+
+/**
+ * A fake cloud that serves the example program and identifies GOLD_CARD's customer, so a sale can
+ * hold and spend points (and a phone customer is asked for a code). The caller closes it.
+ */
+export async function startPointsCloud(): Promise<FakeCloud> {
+  const cloud = await FakeCloud.start();
+  cloud.program = JSON.parse(await readFile(path.resolve('config/program.example.json'), 'utf8'));
+  cloud.programEtag = '"example"';
+  cloud.script('identify', () => ({
+    customer: customer('c-gold', {
+      cards: [GOLD_CARD],
+      tierId: 'silver',
+      periodSpend: 600000,
+      balance: { available: 500, pending: 0 },
+    }),
+  }));
+  return cloud;
+}
+
+/** 1 000,00 of cheese paying 200 points: 1 000,00 − 5 % = 950,00, − 200,00 → 750,00 by card. */
+export function cheeseWithPoints(
+  receiptId: string,
+  who: SaleRequest['customer'] = { card: GOLD_CARD },
+): SaleRequest {
+  return {
+    receiptId,
+    customer: who,
+    at: SUNDAY,
+    lines: [{ lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 100000, qty: 1 }],
+    redeem: { points: 200 },
+    payments: [{ type: 'card', amount: 75000 }],
+  };
 }
 
 export function closedReceipts(journal: readonly JournalEntry[]): JournalReceipt[] {

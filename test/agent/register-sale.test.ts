@@ -16,13 +16,15 @@ import {
   type TestAgent,
   workedLines,
 } from '../helpers/agent-harness.js';
-import { FakeCloud } from '../sync/fakes/fake-cloud.js';
+import type { FakeCloud } from '../sync/fakes/fake-cloud.js';
 import {
   type Answer,
+  cheeseWithPoints,
   closedReceipts,
   printIntents,
   type RegisterAgent,
   saleTxs,
+  startPointsCloud,
   startRegisterAgent,
 } from './register-sale-harness.js';
 
@@ -290,20 +292,9 @@ describe('POST /v1/sales through the simulated register (no cloud)', () => {
 describe('POST /v1/sales with the cloud: holds and phone codes', () => {
   let cloud: FakeCloud;
   let t: RegisterAgent;
-  const GOLD = card(2001);
 
   beforeEach(async () => {
-    cloud = await FakeCloud.start();
-    cloud.program = JSON.parse(await readFile(path.resolve('config/program.example.json'), 'utf8'));
-    cloud.programEtag = '"example"';
-    cloud.script('identify', () => ({
-      customer: customer('c-gold', {
-        cards: [GOLD],
-        tierId: 'silver',
-        periodSpend: 600000,
-        balance: { available: 500, pending: 0 },
-      }),
-    }));
+    cloud = await startPointsCloud();
     t = await startRegisterAgent({ cloud });
   });
   afterEach(async () => {
@@ -311,19 +302,9 @@ describe('POST /v1/sales with the cloud: holds and phone codes', () => {
     await cloud.close();
   });
 
-  const withPoints = (receiptId: string, who: Record<string, string>) => ({
-    receiptId,
-    customer: who,
-    at: SUNDAY,
-    lines: [{ lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 100000, qty: 1 }],
-    redeem: { points: 200 },
-    // 1 000,00 − 5 % = 950,00, 200 points = 200,00 → 750,00 to pay
-    payments: [{ type: 'card', amount: 75000 }],
-  });
-
   it('no paper: the hold stays unspent, no transaction; the retry captures a fresh hold', async () => {
     t.sim.device.setPaper(false);
-    const failed = await t.call<Answer>('POST', '/v1/sales', withPoints('r-hold', { card: GOLD }));
+    const failed = await t.call<Answer>('POST', '/v1/sales', cheeseWithPoints('r-hold'));
     expect(failed.status).toBe(502);
     expect(failed.body.error.details.deviceCode).toBe(103);
     const holds = cloud.callsTo('holds');
@@ -335,7 +316,7 @@ describe('POST /v1/sales with the cloud: holds and phone codes', () => {
     expect(closedReceipts(t.sim.device.journal)).toHaveLength(0);
 
     t.sim.device.setPaper(true);
-    const ok = await t.call<Answer>('POST', '/v1/sales', withPoints('r-hold', { card: GOLD }));
+    const ok = await t.call<Answer>('POST', '/v1/sales', cheeseWithPoints('r-hold'));
     expect(ok.status).toBe(200);
     expect(ok.body.totals).toMatchObject({ redeemedPoints: 200, toPay: 75000 });
     // Calculating again released the first hold and placed a new one, which the sale carries.
@@ -350,7 +331,7 @@ describe('POST /v1/sales with the cloud: holds and phone codes', () => {
 
   it('a phone customer paying with points needs the code before anything is printed', async () => {
     const phone = { phone: '+7 912 345-67-89' };
-    const res = await t.call<Answer>('POST', '/v1/sales', withPoints('r-phone', phone));
+    const res = await t.call<Answer>('POST', '/v1/sales', cheeseWithPoints('r-phone', phone));
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('CODE_REQUIRED');
     expect(cloud.callsTo('codes')).toHaveLength(1);
@@ -364,14 +345,17 @@ describe('POST /v1/sales with the cloud: holds and phone codes', () => {
         : reply.status(403).send({ code: 'CODE_INVALID' }),
     );
     const wrong = await t.call<Answer>('POST', '/v1/sales', {
-      ...withPoints('r-phone', phone),
+      ...cheeseWithPoints('r-phone', phone),
       code: '1111',
     });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('CODE_INVALID');
     expect(t.sim.device.core.executed).not.toContain(Command.OpenReceipt);
 
-    const ok = await t.call<Answer>('POST', '/v1/sales', { ...withPoints('r-phone', phone), code: '4321' });
+    const ok = await t.call<Answer>('POST', '/v1/sales', {
+      ...cheeseWithPoints('r-phone', phone),
+      code: '4321',
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.customer!.phoneMasked).toBe('+7 912 ***-**-89');
     expect(closedReceipts(t.sim.device.journal)).toHaveLength(1);
@@ -403,14 +387,11 @@ describe('points shown as a payment (redemption.fiscalMode "payment")', () => {
       }),
     ]);
     // 1 000,00 − 5 % = 950,00; 200 points = 200,00 paid as "other"; the customer pays 750,00.
-    const res = await t.call<Answer>('POST', '/v1/sales', {
-      receiptId: 'r-points-payment',
-      customer: { card: SILVER },
-      at: SUNDAY,
-      lines: [{ lineId: '1', sku: 'CHEESE', name: 'Сыр', price: 100000, qty: 1 }],
-      redeem: { points: 200 },
-      payments: [{ type: 'card', amount: 75000 }],
-    });
+    const res = await t.call<Answer>(
+      'POST',
+      '/v1/sales',
+      cheeseWithPoints('r-points-payment', { card: SILVER }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.totals.toPay).toBe(75000);
     expect(res.body.pointsPayment).toEqual({ type: 'other', amount: 20000 });
