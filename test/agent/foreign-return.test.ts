@@ -71,6 +71,12 @@ class ReceiptCloud {
     return found;
   }
 
+  /** From now on the cloud answers the read of this receipt with it (and whatever returns it gains). */
+  knows(receipt: ReceiptForReturn): ReceiptForReturn {
+    this.receipts.set(receipt.receiptId, receipt);
+    return receipt;
+  }
+
   close(): Promise<void> {
     return this.fake.close();
   }
@@ -129,6 +135,9 @@ function addCloudReturn(receipt: ReceiptForReturn, ret: Tx): void {
   receipt.returned = returnedSoFar(receipt.returns.map((r) => r.lines));
 }
 
+/** The till's POST /v1/returns to the agent under test. */
+const postReturn = (body: Record<string, unknown>) => t.call<Body>('POST', '/v1/returns', body);
+
 const returnsIn = (receiptId: string) =>
   t.agent.store.journal.byReceipt(receiptId).filter((e) => e.tx.kind === 'return');
 
@@ -161,9 +170,9 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
       ...makeReturn(receipt.sale, 99, [{ lineId: milkOf(receipt).lineId, qty: 1 }]),
       storeId: 'store-1',
     });
-    cloud.receipts.set(receipt.receiptId, receipt);
+    cloud.knows(receipt);
 
-    const res = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-ret-1', receiptId: 's1-r-001' });
+    const res = await postReturn({ returnId: 'b-ret-1', receiptId: 's1-r-001' });
     expect(res.status).toBe(200);
     const expected = computeReturn(soldLinesOf(receipt.sale), receipt.returned, undefined, 100);
     expect(res.body).toEqual({
@@ -199,13 +208,13 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
 
   it('answers the same returnId again without asking the cloud, and refuses more than remains', async () => {
     const readsBefore = cloud.reads.length;
-    const again = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-ret-1', receiptId: 's1-r-001' });
+    const again = await postReturn({ returnId: 'b-ret-1', receiptId: 's1-r-001' });
     expect(again.status).toBe(200);
     expect(again.body.refund).toEqual(returnsIn('s1-r-001')[0]!.tx.refund);
     expect(cloud.reads.length).toBe(readsBefore);
 
     // The cloud still lists only store 1's return; this agent's own (pending) one is counted too.
-    const more = await t.call<Body>('POST', '/v1/returns', {
+    const more = await postReturn({
       returnId: 'b-ret-2',
       receiptId: 's1-r-001',
       lines: [{ lineId: milkOf(cloud.receipts.get('s1-r-001')!).lineId, qty: 1 }],
@@ -214,7 +223,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
     expect(more.body.error.code).toBe('RETURN_EXCEEDS_SALE');
     expect(returnsIn('s1-r-001')).toHaveLength(1);
 
-    const otherReceipt = await t.call<Body>('POST', '/v1/returns', {
+    const otherReceipt = await postReturn({
       returnId: 'b-ret-1',
       receiptId: 'other',
     });
@@ -223,10 +232,9 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
   });
 
   it("counts this agent's own return once when the cloud lists it too", async () => {
-    const receipt = storeOneSale('s1-r-002', 'cust-2');
-    cloud.receipts.set(receipt.receiptId, receipt);
+    const receipt = cloud.knows(storeOneSale('s1-r-002', 'cust-2'));
     const milk = milkOf(receipt).lineId;
-    const first = await t.call<Body>('POST', '/v1/returns', {
+    const first = await postReturn({
       returnId: 'b-ret-3',
       receiptId: receipt.receiptId,
       lines: [{ lineId: milk, qty: 1 }],
@@ -235,7 +243,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
     // The cloud has applied it meanwhile (the journal still holds it).
     addCloudReturn(receipt, returnsIn(receipt.receiptId)[0]!.tx);
 
-    const rest = await t.call<Body>('POST', '/v1/returns', {
+    const rest = await postReturn({
       returnId: 'b-ret-4',
       receiptId: receipt.receiptId,
       lines: [{ lineId: milk, qty: 2 }],
@@ -243,7 +251,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
     expect(rest.status).toBe(200);
     // The last unit takes exactly what the line has left.
     expect(first.body.lines[0].paid + rest.body.lines[0].paid).toBe(milkOf(receipt).paid);
-    const over = await t.call<Body>('POST', '/v1/returns', {
+    const over = await postReturn({
       returnId: 'b-ret-5',
       receiptId: receipt.receiptId,
       lines: [{ lineId: milk, qty: 1 }],
@@ -260,8 +268,8 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
       returnId: 'b-ret-lost',
     };
     addCloudReturn(receipt, earlier);
-    cloud.receipts.set(receipt.receiptId, receipt);
-    const res = await t.call<Body>('POST', '/v1/returns', {
+    cloud.knows(receipt);
+    const res = await postReturn({
       returnId: 'b-ret-lost',
       receiptId: receipt.receiptId,
     });
@@ -271,8 +279,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
   });
 
   it('shows the cached customer a balance that counts the return until the cloud has it', async () => {
-    const receipt = storeOneSale('s1-r-004', 'cust-4');
-    cloud.receipts.set(receipt.receiptId, receipt);
+    const receipt = cloud.knows(storeOneSale('s1-r-004', 'cust-4'));
     const cardNo = receipt.sale.customer.card!;
     cloud.fake.script('identify', () => ({
       customer: customer('cust-4', { cards: [cardNo], balance: { available: 500, pending: 0 } }),
@@ -280,7 +287,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
     const before = await t.call<Body>('POST', '/v1/identify', { card: cardNo });
     expect(before.body.customer.balance).toEqual({ available: 500, pending: 0 });
 
-    const res = await t.call<Body>('POST', '/v1/returns', {
+    const res = await postReturn({
       returnId: 'b-ret-6',
       receiptId: receipt.receiptId,
     });
@@ -295,7 +302,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
   });
 
   it('is 404 when neither this agent nor the cloud knows the receipt', async () => {
-    const res = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-ret-7', receiptId: 'nowhere' });
+    const res = await postReturn({ returnId: 'b-ret-7', receiptId: 'nowhere' });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('RECEIPT_NOT_FOUND');
     expect(res.body.error.message).toContain('ни на этой кассе, ни на сервере');
@@ -317,12 +324,12 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
         ['store-3', atThree],
       ]),
     );
-    const both = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-ret-8', receiptId: 'shared-1' });
+    const both = await postReturn({ returnId: 'b-ret-8', receiptId: 'shared-1' });
     expect(both.status).toBe(409);
     expect(both.body.error).toMatchObject({ code: 'RECEIPT_AMBIGUOUS', details: ['store-1', 'store-3'] });
     expect(both.body.error.message).toContain('укажите магазин');
 
-    const named = await t.call<Body>('POST', '/v1/returns', {
+    const named = await postReturn({
       returnId: 'b-ret-8',
       receiptId: 'shared-1',
       storeId: 'store-3',
@@ -335,7 +342,7 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
   });
 
   it('refuses a bad storeId with 400 naming the field', async () => {
-    const res = await t.call<Body>('POST', '/v1/returns', {
+    const res = await postReturn({
       returnId: 'b-ret-9',
       receiptId: 'x',
       storeId: '',
@@ -345,11 +352,9 @@ describe('POST /v1/returns of a receipt sold at another store', () => {
   });
 
   it('takes overlapping requests one at a time: one return per returnId, never more than was sold', async () => {
-    const receipt = storeOneSale('s1-r-005', 'cust-7');
-    cloud.receipts.set(receipt.receiptId, receipt);
+    const receipt = cloud.knows(storeOneSale('s1-r-005', 'cust-7'));
     cloud.delayMs = 100;
-    const all = (returnId: string) =>
-      t.call<Body>('POST', '/v1/returns', { returnId, receiptId: receipt.receiptId });
+    const all = (returnId: string) => postReturn({ returnId, receiptId: receipt.receiptId });
     const answers = await Promise.all([all('b-ret-10'), all('b-ret-10'), all('b-ret-11')]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 409]);
     expect(answers[1]!.body).toEqual(answers[0]!.body);
@@ -383,13 +388,13 @@ describe('POST /v1/returns of a sale of this store, partly returned at another s
       storeId: 'store-1',
       originalStoreId: 'store-2',
     });
-    cloud.receipts.set(receiptId, receipt);
+    cloud.knows(receipt);
     return receipt;
   }
 
   it("counts the return the cloud knows of, asking for this store's sale", async () => {
     const receipt = await sellHere('b-own-1');
-    const res = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-own-ret-1', receiptId: 'b-own-1' });
+    const res = await postReturn({ returnId: 'b-own-ret-1', receiptId: 'b-own-1' });
     expect(res.status).toBe(200);
     expect(res.body.lines).toEqual([
       expect.objectContaining({
@@ -408,7 +413,7 @@ describe('POST /v1/returns of a sale of this store, partly returned at another s
     await sellHere('b-own-2');
     cloud.fault = (reply) => cloud.fake.trickle(reply);
     const started = Date.now();
-    const res = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-own-ret-2', receiptId: 'b-own-2' });
+    const res = await postReturn({ returnId: 'b-own-ret-2', receiptId: 'b-own-2' });
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 700);
     expect(res.body.lines.map((l: Body) => l.qty)).toEqual([3]);
@@ -431,10 +436,10 @@ describe('POST /v1/returns of a foreign receipt while the cloud cannot answer', 
 
   for (const [what, fault] of faults) {
     it(`answers 503 CLOUD_UNAVAILABLE in Russian after ${what}, within the deadline, writing nothing`, async () => {
-      cloud.receipts.set('s1-r-006', storeOneSale('s1-r-006', 'cust-8'));
+      cloud.knows(storeOneSale('s1-r-006', 'cust-8'));
       cloud.fault = fault;
       const started = Date.now();
-      const res = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-ret-12', receiptId: 's1-r-006' });
+      const res = await postReturn({ returnId: 'b-ret-12', receiptId: 's1-r-006' });
       const took = Date.now() - started;
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('CLOUD_UNAVAILABLE');
@@ -446,7 +451,7 @@ describe('POST /v1/returns of a foreign receipt while the cloud cannot answer', 
   }
 
   it('takes the return once the cloud answers again', async () => {
-    const res = await t.call<Body>('POST', '/v1/returns', { returnId: 'b-ret-12', receiptId: 's1-r-006' });
+    const res = await postReturn({ returnId: 'b-ret-12', receiptId: 's1-r-006' });
     expect(res.status).toBe(200);
     expect(returnsIn('s1-r-006')).toHaveLength(1);
   });
