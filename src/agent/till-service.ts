@@ -10,11 +10,11 @@ import type {
   CustomerSnapshot,
   ReturnedSoFar,
 } from '../domain/types.js';
+import { customerKeyOf } from '../protocol/customer-key.js';
 import type { Fiscal, ReceiptForReturn, Tx } from '../protocol/sync.js';
 import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
 import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
 import { KeyedLock } from './keyed-lock.js';
-import { customerKeyOf } from '../protocol/customer-key.js';
 import { addBalances, unsyncedEffect } from './local-balance.js';
 import type {
   CloudGateway,
