@@ -13,6 +13,7 @@ import type { Program, ReceiptLineInput } from '../src/domain/types.js';
 import { findProjectRoot } from '../src/ops/project-root.js';
 import type { Tx } from '../src/protocol/sync.js';
 import { openStore } from '../src/storage/index.js';
+import type { FileJournal } from '../src/storage/journal/file-journal.js';
 import type { StoreLogger } from '../src/storage/logger.js';
 import { CloudHttp } from '../src/sync/http-client.js';
 import { OutboxDrain } from '../src/sync/outbox-drain.js';
@@ -41,6 +42,8 @@ export interface DrainCloudBenchResult {
 interface MemoryFigures {
   rssMb: number;
   heapUsedMb: number;
+  /** Journal entries the agent holds in memory (pending, dead, recent segments): the agent's own share. */
+  journalResident: number;
 }
 
 const AGENT = 'bench-till';
@@ -93,14 +96,14 @@ async function bench(scratch: string, n: number, cards: number): Promise<DrainCl
         Array.from({ length: Math.min(500, n - done) }, (_, i) => sales.make(done + i)),
       );
     }
-    const before = memory();
+    const before = memory(store.journal);
     const started = performance.now();
     let batches = 0;
     for (let round = 0; round < 20 && store.journal.stats(Date.now()).pending > 0; round++) {
       batches += (await drain.drain()).batches;
     }
     const ms = performance.now() - started;
-    const after = memory();
+    const after = memory(store.journal);
     const counted = await cloud.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM transactions WHERE agent_id = $1',
       [AGENT],
@@ -213,10 +216,14 @@ async function loadProgramJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
 
-function memory(): MemoryFigures {
+function memory(journal: FileJournal): MemoryFigures {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { rssMb: round(m.rss / 2 ** 20), heapUsedMb: round(m.heapUsed / 2 ** 20) };
+  return {
+    rssMb: round(m.rss / 2 ** 20),
+    heapUsedMb: round(m.heapUsed / 2 ** 20),
+    journalResident: journal.memory().residentEntries,
+  };
 }
 
 function round(x: number): number {

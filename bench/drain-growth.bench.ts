@@ -12,6 +12,11 @@ export interface DrainGrowthResult {
   goalTxPerSec: number;
   loopbackMs: number;
   loopbackFlakyMs: number;
+  /** Heap after GC, after the drain minus before (agent and cloud share the process), worst run. */
+  heapGrowthMb: number;
+  /** Journal entries the agent holds in memory before and after the drain (worst run). */
+  journalResidentBefore: number;
+  journalResidentAfter: number;
 }
 
 interface LoopbackRun {
@@ -31,6 +36,9 @@ export async function runDrainGrowth(options: {
   const ms: number[] = [];
   const tps: number[] = [];
   let goal = 0;
+  let heapGrowthMb = Number.NEGATIVE_INFINITY;
+  let journalResidentBefore = 0;
+  let journalResidentAfter = 0;
   for (let i = 0; i < options.repeats; i++) {
     const r = await runDrainCloudBench(options.backlog, { dir: options.base });
     if (r.left !== 0 || r.inCloud !== options.backlog) {
@@ -41,6 +49,9 @@ export async function runDrainGrowth(options: {
     ms.push(r.ms);
     tps.push(r.txPerSec);
     goal = r.goalTxPerSec;
+    heapGrowthMb = Math.max(heapGrowthMb, r.memory.heapGrowthMb);
+    journalResidentBefore = Math.max(journalResidentBefore, r.memory.before.journalResident);
+    journalResidentAfter = Math.max(journalResidentAfter, r.memory.after.journalResident);
   }
   const loopback = (await runDrainBench({ backlog: options.backlog, dir: options.base })).filter(
     isLoopbackRun,
@@ -56,5 +67,8 @@ export async function runDrainGrowth(options: {
     goalTxPerSec: goal,
     loopbackMs: healthy.ms,
     loopbackFlakyMs: flaky.ms,
+    heapGrowthMb,
+    journalResidentBefore,
+    journalResidentAfter,
   };
 }

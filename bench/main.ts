@@ -324,7 +324,9 @@ function growth(r: Omit<Results, 'calc'>): GrowthTable[] {
     },
     {
       title: 'Drain by backlog',
-      note: 'Reference cloud on PGlite in the bench process (min / median / max of the repeats); loopback cloud once each.',
+      note:
+        'Reference cloud on PGlite in the bench process (min / median / max of the repeats); loopback cloud once each. ' +
+        "Memory: the journal entries the agent holds before → after the drain, and the heap's growth after GC (agent and cloud share the process), worst repeat.",
       columns: [
         'backlog',
         'reference min ms',
@@ -333,6 +335,8 @@ function growth(r: Omit<Results, 'calc'>): GrowthTable[] {
         'reference tx/s (median)',
         'loopback healthy ms',
         'loopback 30 % faults ms',
+        'journal entries in memory',
+        'heap growth MB',
       ],
       rows: r.drain.map((d) => [
         n(d.backlog),
@@ -342,6 +346,8 @@ function growth(r: Omit<Results, 'calc'>): GrowthTable[] {
         d.referenceTxPerSec.median,
         d.loopbackMs,
         d.loopbackFlakyMs,
+        `${n(d.journalResidentBefore)} → ${n(d.journalResidentAfter)}`,
+        d.heapGrowthMb,
       ]),
     },
     {
