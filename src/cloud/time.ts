@@ -15,7 +15,7 @@ export function addDays(d: Date, days: number): Date {
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(tz: string, purpose: 'date' | 'instant'): Intl.DateTimeFormat {
+function formatterFor(tz: string, purpose: 'year' | 'date' | 'instant'): Intl.DateTimeFormat {
   const key = `${purpose} ${tz}`;
   let format = formatters.get(key);
   if (!format) {
@@ -41,6 +41,15 @@ function formatterFor(tz: string, purpose: 'date' | 'instant'): Intl.DateTimeFor
     formatters.set(key, format);
   }
   return format;
+}
+
+/** The calendar year of an instant in `tz` (the birthday bonus is once per local year). */
+export function localYear(d: Date, tz: string): number {
+  return Number(
+    formatterFor(tz, 'year')
+      .formatToParts(d)
+      .find((p) => p.type === 'year')?.value,
+  );
 }
 
 /** Local "YYYY-MM-DD" of an instant in `tz`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDate, parseBound, startOfLocalDay } from '../../src/cloud/time.js';
+import { localDate, localYear, parseBound, startOfLocalDay } from '../../src/cloud/time.js';
 
 describe('cloud calendar in the store zone', () => {
   it('gives the local date of an instant, per zone, whatever zone was asked before', () => {
@@ -9,6 +9,12 @@ describe('cloud calendar in the store zone', () => {
     expect(localDate(late, 'UTC')).toBe('2026-11-23');
     expect(localDate(late, 'Asia/Vladivostok')).toBe('2026-11-24');
     expect(localDate(late, 'America/New_York')).toBe('2026-11-23');
+  });
+
+  it("gives the local year, which turns at the zone's midnight", () => {
+    const newYearInMoscow = new Date('2026-12-31T21:30:00Z');
+    expect(localYear(newYearInMoscow, 'Europe/Moscow')).toBe(2027);
+    expect(localYear(newYearInMoscow, 'UTC')).toBe(2026);
   });
 
   it('finds where a local day starts, across a DST change too', () => {

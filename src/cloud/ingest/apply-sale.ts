@@ -4,10 +4,9 @@
 // cloud refused (the customer already had one) is left out of the earned points, and shown.
 import type { CustomerSnapshot, Points, Program } from '../../domain/types.js';
 import type { Tx } from '../../protocol/sync.js';
-import { addDays } from '../time.js';
+import { addDays, localYear } from '../time.js';
 import type { BatchState } from './batch-state.js';
 import type { ApplyOutcome } from './ingest-context.js';
-import { localYear } from './local-year.js';
 import { DiffCollector } from './recompute-diff.js';
 import { recomputeSale } from './recompute-sale.js';
 import { REFUSED_BONUS_FIELD } from './tx-book.js';
