@@ -1,8 +1,9 @@
 // The reference cloud as a child process (`loyalty-agent cloud --config`, PGlite in a directory),
 // the way the agent meets it in a store: started, waited for, read through its admin API.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { spawnUntilReady } from '../../e2e/helpers/cloud-process.js';
 import { assertBuilt, BIN } from '../../helpers/agent-process.js';
 
 export const CLOUD_AGENT_ID = 'store-1-till-1';
@@ -42,35 +43,9 @@ export async function writeCloudConfig(
 
 export async function spawnCloud(config: string, readyTimeoutMs = 60_000): Promise<CloudProcess> {
   assertBuilt();
-  const child = spawn(process.execPath, [BIN, 'cloud', '--config', config], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const output: string[] = [];
+  const { child, url } = await spawnUntilReady([BIN, 'cloud', '--config', config], output, readyTimeoutMs);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`cloud not ready in ${readyTimeoutMs} ms:\n${output.join('\n')}`)),
-      readyTimeoutMs,
-    );
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (output.length < 2000) output.push(line);
-        if (line.includes('"loyalty cloud listening"')) {
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { url: string }).url);
-        }
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`cloud exited (${code}) before it was ready:\n${output.join('\n')}`));
-    });
-  });
   return {
     child,
     url,

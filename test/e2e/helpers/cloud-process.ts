@@ -135,7 +135,8 @@ async function cloudDatabase(dir: string, cleanup: Cleanup): Promise<string> {
   return `${url}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
 
-async function spawnUntilReady(
+/** Spawns `node …args` (a cloud start) and resolves with its URL from the ready log line. */
+export async function spawnUntilReady(
   args: string[],
   output: string[],
   timeoutMs = 90_000,
