@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { calculate, parseProgram } from '../src/domain/index.js';
 import type { CalculationInput, ReceiptLineInput } from '../src/domain/types.js';
 import { findProjectRoot } from '../src/ops/project-root.js';
+import { receiptLines } from './lib/bench-agent.js';
 
 export interface CalculateBenchResult {
   name: string;
@@ -24,21 +25,7 @@ function benchInput(): CalculationInput {
       readFileSync(join(findProjectRoot(), 'config', 'program.example.json'), 'utf8'),
     ) as unknown,
   );
-  const lines: ReceiptLineInput[] = [];
-  for (let i = 0; i < 50; i++) {
-    const kind = i % 10;
-    lines.push({
-      lineId: String(i + 1),
-      sku: `SKU-${i}`,
-      name: `Товар ${i}`,
-      price: 1990 + i * 137,
-      // Every fourth line is weighed goods with three decimals.
-      qty: i % 4 === 3 ? (455 + i) / 1000 : 1 + (i % 3),
-      category: kind < 3 ? 'cleaning' : 'grocery',
-      tags: kind === 9 ? ['tobacco'] : kind === 4 ? ['yellow-price'] : [],
-      ...(kind === 5 && { minPrice: 1900 }),
-    });
-  }
+  const lines: ReceiptLineInput[] = receiptLines();
   return {
     program,
     lines,

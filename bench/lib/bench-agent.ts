@@ -27,7 +27,7 @@ export async function startBenchAgent(dataDir: string): Promise<RunningAgent> {
   return startAgent(cfg, { logger: pino({ level: 'silent' }) });
 }
 
-/** A 50-line receipt like the engine benchmark's: weighed goods, a promotion tag, tobacco. */
+/** The benchmarks' 50-line receipt: weighed goods, a promotion tag, price floors, tobacco. */
 export function receiptLines(count = 50) {
   return Array.from({ length: count }, (_, i) => {
     const kind = i % 10;
@@ -39,6 +39,7 @@ export function receiptLines(count = 50) {
       qty: i % 4 === 3 ? (455 + i) / 1000 : 1 + (i % 3),
       category: kind < 3 ? 'cleaning' : 'grocery',
       tags: kind === 9 ? ['tobacco'] : kind === 4 ? ['yellow-price'] : [],
+      ...(kind === 5 && { minPrice: 1900 }),
     };
   });
 }
