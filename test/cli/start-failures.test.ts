@@ -9,7 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, BIN } from '../helpers/agent-process.js';
+import { stopChild } from '../e2e/helpers/cloud-process.js';
+import { assertBuilt, BIN, spawnAgent } from '../helpers/agent-process.js';
 
 const TOKEN = 'secret-till-1';
 
@@ -160,6 +161,23 @@ describe('a failure after the store was opened', () => {
     expect(expectOneLine(r.stderr)).toMatch(
       /\/program: cannot read the program file .*no-such-program\.json/,
     );
+    expect(existsSync(path.join(dataDir, 'agent.lock'))).toBe(false);
+  });
+});
+
+describe('a second agent on the same data directory', () => {
+  it('is refused while the first runs (the real pid and boot id): exit 3, one line naming the pid', async () => {
+    const { file, dataDir } = await configFile();
+    const first = await spawnAgent(['start', '--config', file]);
+    try {
+      const r = await cli(['start', '--config', file]);
+      expect(r.code).toBe(3);
+      expect(expectOneLine(r.stderr)).toContain(
+        `data directory is in use: ${path.join(dataDir, 'agent.lock')} is held by process ${first.child.pid}`,
+      );
+    } finally {
+      await stopChild(first.child, 5000);
+    }
     expect(existsSync(path.join(dataDir, 'agent.lock'))).toBe(false);
   });
 });
