@@ -50,10 +50,20 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
   const open = new Set<() => void>();
   installErrorReplies(fastify);
 
-  async function tillOf(request: FastifyRequest, reply: FastifyReply, asked: string | undefined) {
+  /** The till each authenticated request belongs to (set before its body or query is validated). */
+  const tills = new WeakMap<FastifyRequest, string>();
+
+  /** onRequest of both routes: runs before fastify validates, so a stranger gets 401, not 400. */
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const tillId = await options.auth(request, reply);
     if (!tillId)
       throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required (Authorization: Bearer …)');
+    tills.set(request, tillId);
+  }
+
+  function tillOf(request: FastifyRequest, asked: string | undefined): string {
+    const tillId = tills.get(request);
+    if (!tillId) throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required');
     if (asked && asked !== tillId)
       throw new TillError(403, 'FORBIDDEN', `This token belongs to another till, not ${asked}`);
     return tillId;
@@ -62,6 +72,7 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
   fastify.get(
     '/v1/scans/stream',
     {
+      onRequest: authenticate,
       schema: {
         summary: 'Scans of this till as server-sent events (event: scan, data: {raw, kind, value})',
         querystring: StreamQuery,
@@ -70,7 +81,7 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
     },
     async (request, reply) => {
       const query = request.query as { tillId?: string };
-      const tillId = await tillOf(request, reply, query.tillId);
+      const tillId = tillOf(request, query.tillId);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -100,15 +111,16 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
   fastify.post(
     '/v1/scans',
     {
+      onRequest: authenticate,
       schema: {
         summary: "Inject a scanned or typed code; it is published to the till's scan stream",
         body: InjectBody,
         response: { 200: Type.Object({ scan: ScanSchema, delivered: Type.Integer() }) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const body = request.body as { raw: string; tillId?: string };
-      const tillId = await tillOf(request, reply, body.tillId);
+      const tillId = tillOf(request, body.tillId);
       const scan = classify(body.raw);
       if (!scan) {
         throw new TillError(

@@ -15,6 +15,7 @@ import { TillError } from '../agent/till-api.js';
 import { TillService } from '../agent/till-service.js';
 import { version } from '../cli/version.js';
 import type { AgentConfig } from '../config/agent-config.js';
+import { ConfigError } from '../config/secrets.js';
 import { parseProgram } from '../domain/index.js';
 import { createMetrics } from '../http/metrics.js';
 import type { QueueItem, StatusSource } from '../http/routes/operations.js';
@@ -94,7 +95,11 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       logger: log,
       defaults: () => ({ raw: null }),
     });
-    const program = await ProgramHolder.load(cfg.program, programState);
+    closers.push(() => programState.close());
+    const program = await ProgramHolder.load(cfg.program, programState).catch((err: Error) => {
+      // The program file is named by the config: like a config mistake, restarting cannot fix it.
+      throw new ConfigError([`config: /program: ${err.message}`]);
+    });
 
     let register: FiscalRegister | null =
       o.register !== undefined
@@ -283,7 +288,13 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
     const port = typeof address === 'object' && address ? address.port : cfg.http.port;
     const host = cfg.http.host.includes(':') ? `[${cfg.http.host}]` : cfg.http.host;
 
-    const tasks: ScheduledTask[] = [
+    // Every task and the sync are given to closeAll before they start, so a failure in between
+    // (a schedule refused) still ends whatever already runs: nothing may outlive a closed store.
+    const tasks: ScheduledTask[] = [];
+    closers.push(async () => {
+      for (const t of tasks) await t.destroy();
+    });
+    tasks.push(
       cron.schedule(
         '*/30 * * * * *',
         async () => {
@@ -295,6 +306,8 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         },
         { name: 'receipt-reaper', noOverlap: true },
       ),
+    );
+    tasks.push(
       cron.schedule(
         '17 3 * * *',
         async () => {
@@ -303,12 +316,9 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
         },
         { name: 'journal-compaction', noOverlap: true, timezone: cfg.timezone },
       ),
-    ];
-    closers.push(async () => {
-      for (const t of tasks) await t.destroy();
-    });
-    sync.start();
+    );
     closers.push(() => sync.stop());
+    sync.start();
     ready = true;
     log.info(
       { url: `http://${host}:${port}`, cloud: sync.status().state, register: cfg.register.driver },

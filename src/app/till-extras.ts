@@ -1,6 +1,5 @@
 // What the agent serves and drives around the till service, per config: the cashier page, live
 // scans (serial scanner → server-sent events), the customer display, the Evotor-style terminal bridge.
-import { SerialPort } from 'serialport';
 import { CustomerDisplay } from '../../drivers/display/display.js';
 import { evotorBridge } from '../../drivers/evotor/plugin.js';
 import { scanClassifier } from '../../drivers/scanner/classify.js';
@@ -33,9 +32,23 @@ export async function tillExtras({ cfg, till, program, log }: ExtrasContext): Pr
   }
 
   if (cfg.display) {
-    const port = new SerialPort({ path: cfg.display.path, baudRate: cfg.display.baudRate });
-    port.on('error', (err) => log.warn({ err: err.message }, 'customer display port problem'));
-    const display = new CustomerDisplay(port);
+    // Through the reopening port, like the scanner and the register: an unplugged display is
+    // reopened when it comes back and shows the current text again (CustomerDisplay.overLink).
+    let missing = false;
+    const link = new ReopeningPort(serialPortOpener(cfg.display.path, cfg.display.baudRate), {
+      onError: (err) => {
+        // Once per outage at warn: the port is retried every 2 s while the display is away.
+        if (missing) return log.debug({ err: err.message }, 'customer display still not there');
+        missing = true;
+        log.warn({ err: err.message }, 'customer display port problem');
+      },
+    });
+    link.onUp(() => {
+      missing = false;
+      log.info('customer display connected');
+    });
+    const display = CustomerDisplay.overLink(link);
+    link.start();
     const off = till.onCalculated((tillId, res) => {
       if (tillId !== cfg.tillId) return;
       display
@@ -44,12 +57,12 @@ export async function tillExtras({ cfg, till, program, log }: ExtrasContext): Pr
           discount: res.totals.discount,
           accruedPoints: res.totals.accruedPoints,
         })
-        .catch((err) => log.warn({ err: (err as Error).message }, 'customer display write failed'));
+        .catch((err) =>
+          // While unplugged the text is kept and shown again on replug: not worth a warning each time.
+          log[link.isUp ? 'warn' : 'debug']({ err: (err as Error).message }, 'customer display write failed'),
+        );
     });
-    closers.push(
-      off,
-      () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
-    );
+    closers.push(off, () => link.stop());
   }
 
   const open: Extras['open'] = [

@@ -3,6 +3,7 @@ export { type CloudConfig, CloudConfigSchema, loadCloudConfig, parseCloudConfig 
 export type { Db, Queryable } from './db/db.js';
 export { MIGRATIONS, migrate } from './db/migrations.js';
 export { openDb } from './db/open-db.js';
+export type { Access, RouteAccess } from './http/access.js';
 export { type DemoData, demoCards, loadDemoData } from './seed/demo-data.js';
 export { seedDemo } from './seed/seed-demo.js';
 export { type SentTestSms, type SmsGateway, TestSmsGateway } from './sms-gateway.js';

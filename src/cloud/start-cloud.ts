@@ -8,6 +8,7 @@ import type { CloudConfig } from './config.js';
 import type { Db } from './db/db.js';
 import { migrate } from './db/migrations.js';
 import { openDb } from './db/open-db.js';
+import { installAccess, type RouteAccess } from './http/access.js';
 import { Authenticator } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
@@ -34,6 +35,8 @@ export interface StartCloudOptions {
 export interface RunningCloud {
   url: string;
   db: Db;
+  /** Every route with who may call it (the access check runs before validation). */
+  routes: readonly RouteAccess[];
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
       bodyLimit: BODY_LIMIT,
     });
     installErrorHandler(app);
+    const routes = installAccess(app, services.auth);
     registerAgentRoutes(app, services);
     registerReceiptRoutes(app, services);
     registerLookupRoutes(app, services);
@@ -97,6 +101,7 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     return {
       url,
       db,
+      routes,
       close: async () => {
         await app.close();
         if (ownsDb) await db.close();

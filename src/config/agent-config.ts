@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
+import cron from 'node-cron';
 import { ConfigError, resolveEnvRefs } from './secrets.js';
 import { validateAgainst } from './validate.js';
 
@@ -90,6 +91,9 @@ export const AgentConfigSchema = Type.Object(
 
 export type AgentConfig = Static<typeof AgentConfigSchema>;
 
+/** The schedules of the cloud section: node-cron would only refuse them when the sync starts. */
+const CRON_KEYS = ['drainCron', 'pullCron', 'heartbeatCron'] as const;
+
 export function parseAgentConfig(
   doc: unknown,
   baseDir: string,
@@ -106,6 +110,13 @@ export function parseAgentConfig(
   }
   if (cfg.register.driver === 'atol' && !cfg.register.path) {
     problems.push('config: /register/path is required when /register/driver is "atol"');
+  }
+  for (const key of CRON_KEYS) {
+    const expression = cfg.cloud?.[key];
+    if (expression !== undefined && !cron.validate(expression))
+      problems.push(
+        `config: /cloud/${key} "${expression}" is not a cron expression (5 or 6 fields, e.g. "*/30 * * * * *")`,
+      );
   }
   if (!isValidTimeZone(cfg.timezone))
     problems.push(`config: /timezone "${cfg.timezone}" is not an IANA time zone`);

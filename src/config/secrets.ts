@@ -20,7 +20,8 @@ export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path = ''
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid config:\n  - ${problems.join('\n  - ')}`);
+    // One line (journald, `status`, the CLI): every problem names its key, separated by "; ".
+    super(problems.join('; '));
     this.name = 'ConfigError';
   }
 }

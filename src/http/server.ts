@@ -1,5 +1,6 @@
 // The agent's HTTP server: fastify with schemas on every route, one error shape, bearer tokens
-// per till on /v1, the OpenAPI document at /openapi.json, and public health/metrics routes.
+// per till on /v1 (checked in onRequest, before any validation), the OpenAPI document at
+// /openapi.json, and public health/metrics routes.
 import swagger from '@fastify/swagger';
 import Fastify, {
   type FastifyInstance,
@@ -11,6 +12,7 @@ import type { TillApi } from '../agent/till-api.js';
 import { tokenAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
+import { recordRoutes } from './route-table.js';
 import { operationsRoutes, publicOperationsRoutes, type StatusSource } from './routes/operations.js';
 import { tillRoutes } from './routes/till.js';
 
@@ -39,6 +41,7 @@ export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInst
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
   installErrorHandler(app);
+  recordRoutes(app);
 
   // An empty JSON body (e.g. a bare confirm) is an empty object, not a parse error.
   app.removeContentTypeParser('application/json');

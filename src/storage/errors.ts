@@ -27,7 +27,7 @@ export class StoreLockedError extends Error {
     super(
       `data directory is in use: ${lockFile} is held by ` +
         (pid === null ? 'another process' : `process ${pid}`) +
-        '; stop that agent first (a lock left by a dead process is taken over automatically)',
+        '; stop that agent first (a lock left by a dead process or by a run before the last reboot is taken over automatically)',
     );
     this.name = 'StoreLockedError';
   }

@@ -10,7 +10,7 @@ import type { FileState } from './file-state.js';
 import { FileJournal } from './journal/file-journal.js';
 import { defaultStoreLogger, type StoreLogger } from './logger.js';
 import { FileOpenReceipts } from './open-receipts/file-open-receipts.js';
-import { acquireProcessLock, type ProcessLock } from './process-lock.js';
+import { acquireProcessLock, type LockSystem, type ProcessLock } from './process-lock.js';
 import { openSyncState } from './sync-state.js';
 
 export const LOCK_FILE = 'agent.lock';
@@ -27,6 +27,8 @@ export interface OpenStoreOptions {
   segmentMaxBytes?: number;
   /** Where recoveries and damage are logged; pino on stderr by default. */
   logger?: StoreLogger;
+  /** Tests: the boot id, pid and liveness check the data-directory lock consults. */
+  lockSystem?: Partial<LockSystem>;
 }
 
 export interface Store {
@@ -49,7 +51,7 @@ export async function openStore(dataDir: string, options: OpenStoreOptions = {})
   let lock: ProcessLock | null = null;
   if (!readOnly) {
     await mkdir(dir, { recursive: true });
-    lock = await acquireProcessLock(join(dir, LOCK_FILE));
+    lock = await acquireProcessLock(join(dir, LOCK_FILE), { logger, system: options.lockSystem });
   }
   try {
     if (!readOnly) {

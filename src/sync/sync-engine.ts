@@ -144,20 +144,20 @@ export class SyncEngine {
     this.controller = new AbortController();
     this.drainer?.resume();
     const options = { noOverlap: true, timezone: this.o.timezone };
-    this.tasks = [
-      cron.schedule(cloud.drainCron ?? DEFAULT_CRON.drain, () => this.track(this.runDrain()), {
-        ...options,
-        name: 'sync-drain',
-      }),
-      cron.schedule(cloud.pullCron ?? DEFAULT_CRON.pull, () => this.track(this.runPulls()), {
-        ...options,
-        name: 'sync-pulls',
-      }),
-      cron.schedule(cloud.heartbeatCron ?? DEFAULT_CRON.heartbeat, () => this.track(this.runHeartbeat()), {
-        ...options,
-        name: 'sync-heartbeat',
-      }),
+    const schedules: [string, string, () => void][] = [
+      ['sync-drain', cloud.drainCron ?? DEFAULT_CRON.drain, () => this.track(this.runDrain())],
+      ['sync-pulls', cloud.pullCron ?? DEFAULT_CRON.pull, () => this.track(this.runPulls())],
+      [
+        'sync-heartbeat',
+        cloud.heartbeatCron ?? DEFAULT_CRON.heartbeat,
+        () => this.track(this.runHeartbeat()),
+      ],
     ];
+    // Each task is kept as soon as it exists: if a later expression is refused, stop() still ends
+    // the ones already running (a live timer would keep the process up with its store closed).
+    for (const [name, expression, run] of schedules) {
+      this.tasks.push(cron.schedule(expression, run, { ...options, name }));
+    }
     if (this.o.syncOnStart ?? true) void this.syncNow();
   }
 

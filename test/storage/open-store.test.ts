@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,9 @@ describe('openStore', () => {
     const dir = join(await tempDir(), 'data');
     const store = await openStore(dir, quiet());
     expect(await listDir(dir)).toEqual(['agent.lock', 'cache', 'journal', 'open']);
-    expect((await readFile(join(dir, 'agent.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    const owner = JSON.parse(await readFile(join(dir, 'agent.lock'), 'utf8'));
+    expect(owner.pid).toBe(process.pid);
+    expect(owner.bootId).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
     await store.journal.append(saleTx(1));
     await store.close();
     await store.close();
@@ -55,7 +58,7 @@ describe('openStore', () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'agent.lock'), `${deadPid()}\n`);
     const store = await openStore(dir, quiet());
-    expect((await readFile(join(dir, 'agent.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    expect(JSON.parse(await readFile(join(dir, 'agent.lock'), 'utf8')).pid).toBe(process.pid);
     await store.close();
     await writeFile(join(dir, 'agent.lock'), '');
     await (await openStore(dir, quiet())).close();
@@ -84,7 +87,7 @@ describe('openStore', () => {
     await expect(cli.syncState.update(() => undefined)).rejects.toBeInstanceOf(StoreReadOnlyError);
     await cli.close();
     // The agent's lock and the temp file are untouched.
-    expect((await readFile(join(dir, 'agent.lock'), 'utf8')).trim()).toBe(String(process.pid));
+    expect(JSON.parse(await readFile(join(dir, 'agent.lock'), 'utf8')).pid).toBe(process.pid);
     expect(await stat(stray)).toBeTruthy();
     await agent.close();
   });

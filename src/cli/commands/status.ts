@@ -1,6 +1,10 @@
 import { loadAgentConfig } from '../../config/agent-config.js';
+import { ConfigError } from '../../config/secrets.js';
 import { AgentClient } from '../agent-client.js';
-import { type Command, parseOptions } from '../command.js';
+import { CliError, type Command, parseOptions } from '../command.js';
+
+/** `status` exit status when the config is missing, unreadable or invalid (docs/OPERATIONS.md). */
+export const EXIT_NO_CONFIG = 4;
 
 interface Status {
   version: string;
@@ -22,13 +26,22 @@ const command: Command = {
 Shows the running agent's state at a glance: register, cloud link, outbox queue, program, cache.
 Exit code 0 when all is well, 1 when something needs attention (dead letters, register error,
 cloud offline with a queue older than an hour, receipts held for review after an interrupted
-print), 3 when the agent does not answer.`,
+print), 3 when the agent does not answer, 4 when the config file is missing, unreadable or invalid
+(one line naming the problem), 2 for a wrong option.`,
   async run(argv) {
     const { values } = parseOptions(argv, {
       config: { type: 'string', default: '/etc/loyalty-agent/agent.json' },
       json: { type: 'boolean', default: false },
     });
-    const cfg = await loadAgentConfig(values.config!);
+    let cfg: Awaited<ReturnType<typeof loadAgentConfig>>;
+    try {
+      cfg = await loadAgentConfig(values.config!);
+    } catch (err) {
+      // Its own status: 1 means "the agent needs attention", which an unreadable config does not say.
+      if (err instanceof ConfigError)
+        throw new CliError(`cannot use the config: ${err.message}`, EXIT_NO_CONFIG);
+      throw err;
+    }
     const s = await AgentClient.fromConfig(cfg).get<Status>('/v1/status');
     if (values.json) {
       console.log(JSON.stringify(s, null, 2));

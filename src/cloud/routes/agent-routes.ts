@@ -4,6 +4,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CustomersPage } from '../../protocol/sync.js';
 import type { CloudServices } from '../cloud-services.js';
+import { agentCaller } from '../http/access.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
 import { type CustomerRow, customerView } from '../store/customers.js';
 
@@ -30,9 +31,9 @@ type P = Static<typeof AgentParams>;
 export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): void {
   app.post<{ Params: P; Body: Static<typeof TxBatch> }>(
     '/v1/agents/:agentId/transactions',
-    { schema: { params: AgentParams, body: TxBatch } },
+    { config: { access: 'agent' }, schema: { params: AgentParams, body: TxBatch } },
     async (req) => {
-      const caller = s.auth.requireAgent(req, req.params.agentId);
+      const caller = agentCaller(req);
       const results = await ingestBatch(s.db, caller, req.body.transactions, {
         programs: s.programs,
         timezone: s.config.timezone,
@@ -44,9 +45,8 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
 
   app.get<{ Params: P; Querystring: Static<typeof FeedQuery> }>(
     '/v1/agents/:agentId/customers',
-    { schema: { params: AgentParams, querystring: FeedQuery } },
+    { config: { access: 'agent' }, schema: { params: AgentParams, querystring: FeedQuery } },
     async (req): Promise<CustomersPage> => {
-      s.auth.requireAgent(req, req.params.agentId);
       const after = Number(req.query.cursor ?? '0');
       const limit = req.query.limit;
       const rows = await s.db.query<CustomerRow>(
@@ -71,9 +71,8 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
 
   app.get<{ Params: P }>(
     '/v1/agents/:agentId/program',
-    { schema: { params: AgentParams } },
+    { config: { access: 'agent' }, schema: { params: AgentParams } },
     async (req, reply) => {
-      s.auth.requireAgent(req, req.params.agentId);
       const body = { ...s.programs.raw, phoneSalt: s.programs.phoneSalt, qrKeys: s.qrKeys.published };
       const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 32)}"`;
       reply.header('ETag', etag).header('Cache-Control', 'no-cache');
@@ -87,9 +86,8 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
 
   app.post<{ Params: P; Body: Static<typeof Heartbeat> }>(
     '/v1/agents/:agentId/heartbeat',
-    { schema: { params: AgentParams, body: Heartbeat } },
+    { config: { access: 'agent' }, schema: { params: AgentParams, body: Heartbeat } },
     async (req) => {
-      s.auth.requireAgent(req, req.params.agentId);
       const now = s.clock();
       const hb = req.body;
       await s.db.transaction(async (q) => {

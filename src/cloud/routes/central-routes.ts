@@ -40,9 +40,8 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
 
   app.get<{ Querystring: Static<typeof ReceiptsQuery> }>(
     '/v1/receipts',
-    { schema: { querystring: ReceiptsQuery } },
+    { config: { access: 'admin' }, schema: { querystring: ReceiptsQuery } },
     async (req) => {
-      s.auth.requireAdmin(req);
       const q = req.query;
       return listReceipts(s.db, {
         storeId: q.storeId ?? null,
@@ -56,9 +55,8 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
 
   app.get<{ Params: Static<typeof IdParams> }>(
     '/v1/customers/:id',
-    { schema: { params: IdParams } },
+    { config: { access: 'admin' }, schema: { params: IdParams } },
     async (req) => {
-      s.auth.requireAdmin(req);
       const row = await findCustomer(s.db, { id: req.params.id });
       if (!row) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
       const view = await customerView(s.db, row, {
@@ -90,9 +88,8 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
 
   app.get<{ Querystring: Static<typeof KpiQuery> }>(
     '/v1/reports/kpi',
-    { schema: { querystring: KpiQuery } },
+    { config: { access: 'admin' }, schema: { querystring: KpiQuery } },
     async (req) => {
-      s.auth.requireAdmin(req);
       const from = bound(req.query.from, 'from', new Date(0));
       const to = bound(req.query.to, 'to', new Date(0));
       if (to <= from) throw new HttpError(400, 'VALIDATION', 'querystring/to must be after from');
@@ -102,9 +99,8 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
 
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof QrBody> | undefined }>(
     '/v1/customers/:id/qr',
-    { schema: { params: IdParams, body: Type.Optional(QrBody) } },
+    { config: { access: 'admin' }, schema: { params: IdParams, body: Type.Optional(QrBody) } },
     async (req) => {
-      s.auth.requireAdmin(req);
       const row = await findCustomer(s.db, { id: req.params.id });
       if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
       const now = s.clock();

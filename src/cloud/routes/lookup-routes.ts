@@ -40,52 +40,57 @@ const CouponsBody = Type.Object({
 });
 
 export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): void {
-  app.post<{ Body: Static<typeof Identify> }>('/v1/identify', { schema: { body: Identify } }, async (req) => {
-    s.auth.identify(req);
-    const now = s.clock();
-    const ref: CustomerRef = {};
-    if (req.body.card) ref.card = req.body.card;
-    if (req.body.phone) ref.phone = normalizePhone(req.body.phone);
-    if (req.body.qr) ref.id = verifyQrToken(req.body.qr, s.qrKeys.published, now.getTime()).customerId;
-    const row = await findCustomer(s.db, ref);
-    if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', 'no such customer');
-    const customer = await customerView(s.db, row, {
-      program: s.programs.program,
-      phoneSalt: s.programs.phoneSalt,
-      timezone: s.config.timezone,
-      now,
-    });
-    return { customer };
-  });
+  app.post<{ Body: Static<typeof Identify> }>(
+    '/v1/identify',
+    { config: { access: 'any' }, schema: { body: Identify } },
+    async (req) => {
+      const now = s.clock();
+      const ref: CustomerRef = {};
+      if (req.body.card) ref.card = req.body.card;
+      if (req.body.phone) ref.phone = normalizePhone(req.body.phone);
+      if (req.body.qr) ref.id = verifyQrToken(req.body.qr, s.qrKeys.published, now.getTime()).customerId;
+      const row = await findCustomer(s.db, ref);
+      if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', 'no such customer');
+      const customer = await customerView(s.db, row, {
+        program: s.programs.program,
+        phoneSalt: s.programs.phoneSalt,
+        timezone: s.config.timezone,
+        now,
+      });
+      return { customer };
+    },
+  );
 
-  app.post<{ Body: Static<typeof HoldBody> }>('/v1/holds', { schema: { body: HoldBody } }, async (req) => {
-    s.auth.identify(req);
-    const now = s.clock();
-    const outcome = await s.db.transaction(async (q) => {
-      const rows = await q.query<{ id: string }>('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [
-        req.body.customerId,
-      ]);
-      if (!rows[0]) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
-      return placeHold(q, req.body, now);
-    });
-    if (outcome.ok) return { holdId: outcome.holdId, expiresAt: outcome.expiresAt.toISOString() };
-    if (outcome.reason === 'INSUFFICIENT_POINTS') {
-      throw new HttpError(409, 'INSUFFICIENT_POINTS', `only ${outcome.free} points can be held`, [
-        `available ${outcome.free}`,
-      ]);
-    }
-    throw new HttpError(
-      409,
-      'HOLD_CONFLICT',
-      `hold ${req.body.holdId} exists for another customer or is finished`,
-    );
-  });
+  app.post<{ Body: Static<typeof HoldBody> }>(
+    '/v1/holds',
+    { config: { access: 'any' }, schema: { body: HoldBody } },
+    async (req) => {
+      const now = s.clock();
+      const outcome = await s.db.transaction(async (q) => {
+        const rows = await q.query<{ id: string }>('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [
+          req.body.customerId,
+        ]);
+        if (!rows[0]) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
+        return placeHold(q, req.body, now);
+      });
+      if (outcome.ok) return { holdId: outcome.holdId, expiresAt: outcome.expiresAt.toISOString() };
+      if (outcome.reason === 'INSUFFICIENT_POINTS') {
+        throw new HttpError(409, 'INSUFFICIENT_POINTS', `only ${outcome.free} points can be held`, [
+          `available ${outcome.free}`,
+        ]);
+      }
+      throw new HttpError(
+        409,
+        'HOLD_CONFLICT',
+        `hold ${req.body.holdId} exists for another customer or is finished`,
+      );
+    },
+  );
 
   app.delete<{ Params: { holdId: string } }>(
     '/v1/holds/:holdId',
-    { schema: { params: Type.Object({ holdId: Type.String({ minLength: 1 }) }) } },
+    { config: { access: 'any' }, schema: { params: Type.Object({ holdId: Type.String({ minLength: 1 }) }) } },
     async (req) => {
-      s.auth.identify(req);
       const released = await releaseHold(s.db, req.params.holdId);
       return { holdId: req.params.holdId, released };
     },
@@ -93,9 +98,8 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
 
   app.post<{ Body: Static<typeof CodeBody> }>(
     '/v1/codes',
-    { schema: { body: CodeBody } },
+    { config: { access: 'any' }, schema: { body: CodeBody } },
     async (req, reply) => {
-      s.auth.identify(req);
       const row = await findCustomer(s.db, { id: req.body.customerId });
       if (!row) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
       if (!row.phone) throw new HttpError(409, 'NO_PHONE', 'the customer has no phone to send a code to');
@@ -112,9 +116,8 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
 
   app.post<{ Body: Static<typeof VerifyBody> }>(
     '/v1/codes/verify',
-    { schema: { body: VerifyBody } },
+    { config: { access: 'any' }, schema: { body: VerifyBody } },
     async (req) => {
-      s.auth.identify(req);
       const ok = await s.db.transaction((q) =>
         verifyCode(q, req.body.customerId, req.body.receiptId, req.body.code, s.clock()),
       );
@@ -126,9 +129,8 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
 
   app.post<{ Body: Static<typeof CouponsBody> }>(
     '/v1/coupons/check',
-    { schema: { body: CouponsBody } },
+    { config: { access: 'any' }, schema: { body: CouponsBody } },
     async (req) => {
-      s.auth.identify(req);
       const states = await couponStates(s.db, req.body.codes, s.clock());
       return {
         coupons: states.map((c) => {

@@ -11,13 +11,13 @@ import { localDate, parseBound } from '../time.js';
 export function registerPageRoutes(app: FastifyInstance, s: CloudServices): void {
   const pagePath = centralPagePath();
 
-  app.get('/', async (_req, reply) => {
+  app.get('/', { config: { access: 'public' } }, async (_req, reply) => {
     const html = await readFile(pagePath, 'utf8');
     return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(html);
   });
 
-  app.get<{ Querystring: { token?: string } }>('/central/api/overview', async (req) => {
-    s.auth.requireAdmin(req, req.query.token);
+  const overview = { config: { access: 'admin', tokenInQuery: true } } as const;
+  app.get('/central/api/overview', overview, async () => {
     const now = s.clock();
     const today = localDate(now, s.config.timezone);
     const from = parseBound(today, s.config.timezone, 'from')!;

@@ -17,9 +17,8 @@ const Query = Type.Object({ storeId: Type.Optional(Type.String({ minLength: 1, m
 export function registerReceiptRoutes(app: FastifyInstance, s: CloudServices): void {
   app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof Query> }>(
     '/v1/agents/:agentId/receipts/:receiptId',
-    { schema: { params: Params, querystring: Query } },
+    { config: { access: 'agent' }, schema: { params: Params, querystring: Query } },
     async (req): Promise<ReceiptForReturn> => {
-      s.auth.requireAgent(req, req.params.agentId);
       const { receiptId } = req.params;
       const storeId = req.query.storeId ?? null;
       const found = await receiptForReturn(s.db, receiptId, storeId);
