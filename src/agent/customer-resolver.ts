@@ -39,8 +39,8 @@ export class CustomerResolver {
       syncState: StateStore<SyncState>;
       cloud: CloudGateway | null;
       now: () => number;
-      /** True while the receipt is calculated and neither confirmed nor cancelled. */
-      receiptOpen: (receiptId: string) => boolean;
+      /** True once the receipt is confirmed or cancelled (its sale is over). */
+      receiptFinished: (receiptId: string) => boolean;
     },
   ) {}
 
@@ -119,9 +119,9 @@ export class CustomerResolver {
 
   /**
    * QrTokenRule — a token serves one sale: the till that first accepts it, and the receipt of the
-   * first calculate that uses it. That till may show it again for identify while the receipt is
-   * open, and for every (re)calculate of that receipt; any other use is refused with QR_INVALID —
-   * another till, another receipt, or an identify after the receipt was confirmed or cancelled.
+   * first calculate that uses it. That till may show it again for identify until that receipt is
+   * confirmed or cancelled, and for every (re)calculate of that receipt; any other use is refused
+   * with QR_INVALID — another till, another receipt, or an identify after the sale is over.
    * A token accepted before sales were recorded (only in `usedQrTokens`) is refused outright.
    */
   private async claimQrToken(
@@ -159,7 +159,7 @@ export class CustomerResolver {
   private sameSale(sale: QrTokenSale, tillId: string, receiptId: string | undefined): boolean {
     if (sale.tillId !== tillId) return false;
     if (sale.receiptId === undefined) return true;
-    if (receiptId === undefined) return this.deps.receiptOpen(sale.receiptId);
+    if (receiptId === undefined) return !this.deps.receiptFinished(sale.receiptId);
     return sale.receiptId === receiptId;
   }
 

@@ -129,9 +129,9 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       syncState: store.syncState,
       cloud: sync.gateway,
       now: () => now().getTime(),
-      receiptOpen: (id) =>
-        store.openReceipts.get(id)?.status === 'calculated' &&
-        !store.journal.byReceipt(id).some((e) => e.tx.kind === 'sale'),
+      receiptFinished: (id) =>
+        store.openReceipts.get(id)?.status === 'cancelled' ||
+        store.journal.byReceipt(id).some((e) => e.tx.kind === 'sale'),
     });
     const till = new TillService({
       storeId: cfg.storeId,

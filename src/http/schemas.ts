@@ -32,7 +32,7 @@ export const CustomerQuery = Type.Union(
           maxLength: 2048,
           description:
             'app QR token; it serves one sale: the till that first accepted it and the receipt of its first ' +
-            'calculate (identify while that receipt is open, every calculate of it). Any other use → 400 QR_INVALID',
+            'calculate (identify until that receipt is confirmed or cancelled, every calculate of it). Any other use → 400 QR_INVALID',
         }),
       },
       { additionalProperties: false },

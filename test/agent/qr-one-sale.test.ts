@@ -121,6 +121,22 @@ describe.each([
     expectRefused(await two.identify(qr));
   });
 
+  it('still serves its sale when a calculate of that receipt was refused for its lines', async () => {
+    const qr = token();
+    const r = rid();
+    const bad = await t.call<Body>('POST', '/v1/receipts/calculate', {
+      receiptId: r,
+      customer: { qr },
+      lines: [{ ...LINES[0], lineId: 'x', qty: 0.0001 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('RECEIPT_INVALID');
+    // The token was claimed for receipt r before its lines were judged: r's sale goes on.
+    expectRefused(await one.calculate(rid(), qr));
+    expect((await one.identify(qr)).status).toBe(200);
+    expect((await one.calculate(r, qr)).status).toBe(200);
+  });
+
   it('is refused once its receipt is cancelled', async () => {
     const qr = token();
     const r = rid();
