@@ -584,8 +584,11 @@ export class TillService implements TillApi {
   }
 
   private async releaseHold(holdId: string, budget?: CallBudget): Promise<void> {
-    // Best effort: a hold that cannot be released now expires by its TTL in the cloud.
-    await this.o.cloud?.releaseHold(holdId, budget).catch(() => undefined);
+    // Best effort: a hold that cannot be released now expires by its TTL in the cloud. One that did
+    // not fit the request's budget is tried once more off the sale's clock (nobody waits on it).
+    await this.o.cloud?.releaseHold(holdId, budget).catch(() => {
+      if (budget) void this.o.cloud?.releaseHold(holdId).catch(() => undefined);
+    });
   }
 
   private async checkCode(open: OpenReceipt, code: string | undefined): Promise<void> {
