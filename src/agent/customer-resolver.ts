@@ -1,9 +1,10 @@
 // Turns what the cashier scanned or typed into a customer: online first with a short deadline,
 // the local cache when the cloud is slow, down or absent. Never waits longer than the deadline.
+// A QR token serves one sale (see QrTokenRule below), online and offline alike.
 import { normalizeCard, normalizePhone, parseTrack2, phoneHash, verifyQrToken } from '../domain/index.js';
 import type { Program } from '../domain/types.js';
 import type { CachedCustomer } from '../protocol/sync.js';
-import type { CloudGateway, CustomerCache, StateStore, SyncState } from './ports.js';
+import type { CallBudget, CloudGateway, CustomerCache, QrTokenSale, StateStore, SyncState } from './ports.js';
 import { type CustomerQuery, TillError } from './till-api.js';
 
 export interface ResolvedCustomer {
@@ -17,11 +18,19 @@ export interface ResolvedCustomer {
   offline: boolean;
 }
 
-/** A QR token may be shown again at the same till while that checkout goes on. */
-const QR_SAME_TILL_GRACE_MS = 10 * 60_000;
+/** Where a look-up happens: identify names no receipt; calculate names its receipt and budget. */
+export interface ResolveContext {
+  receiptId?: string;
+  /** What is left of the request's online deadline (absent: the gateway's own deadline). */
+  budget?: CallBudget;
+}
 
 export class CustomerResolver {
-  private readonly qrFirstUse = new Map<string, { tillId: string; at: number }>();
+  /**
+   * The live view of `SyncState.qrTokenSales`, loaded at the first QR. Checked and changed without
+   * an await in between, so two requests with one token cannot both claim it.
+   */
+  private qrSales: Map<string, QrTokenSale> | null = null;
 
   constructor(
     private readonly deps: {
@@ -30,18 +39,20 @@ export class CustomerResolver {
       syncState: StateStore<SyncState>;
       cloud: CloudGateway | null;
       now: () => number;
+      /** True once the receipt is confirmed or cancelled (its sale is over). */
+      receiptFinished: (receiptId: string) => boolean;
     },
   ) {}
 
-  async resolve(tillId: string, q: CustomerQuery): Promise<ResolvedCustomer> {
-    if ('card' in q) return this.byCard(q.card);
-    if ('phone' in q) return this.byPhone(q.phone);
-    return this.byQr(tillId, q.qr);
+  async resolve(tillId: string, q: CustomerQuery, ctx: ResolveContext = {}): Promise<ResolvedCustomer> {
+    if ('card' in q) return this.byCard(q.card, ctx.budget);
+    if ('phone' in q) return this.byPhone(q.phone, ctx.budget);
+    return this.byQr(tillId, q.qr, ctx);
   }
 
-  private async byCard(raw: string): Promise<ResolvedCustomer> {
+  private async byCard(raw: string, budget: CallBudget | undefined): Promise<ResolvedCustomer> {
     const card = parseCardInput(raw, this.deps.program());
-    const online = await this.askCloud({ card });
+    const online = await this.askCloud({ card }, budget);
     if (online.reached) {
       return {
         via: 'card',
@@ -61,14 +72,14 @@ export class CustomerResolver {
     };
   }
 
-  private async byPhone(raw: string): Promise<ResolvedCustomer> {
+  private async byPhone(raw: string, budget: CallBudget | undefined): Promise<ResolvedCustomer> {
     let phone: string;
     try {
       phone = normalizePhone(raw);
     } catch {
       throw new TillError(400, 'PHONE_INVALID', `«${maskInput(raw)}» — не российский номер телефона`);
     }
-    const online = await this.askCloud({ phone });
+    const online = await this.askCloud({ phone }, budget);
     if (online.reached) {
       return {
         via: 'phone',
@@ -89,7 +100,7 @@ export class CustomerResolver {
     };
   }
 
-  private async byQr(tillId: string, token: string): Promise<ResolvedCustomer> {
+  private async byQr(tillId: string, token: string, ctx: ResolveContext): Promise<ResolvedCustomer> {
     const now = this.deps.now();
     let claims: { customerId: string; tokenId: string; expiresAt: number };
     try {
@@ -97,8 +108,8 @@ export class CustomerResolver {
     } catch (err) {
       throw new TillError(400, 'QR_INVALID', `QR-код не принят: ${(err as Error).message}`);
     }
-    await this.claimQrToken(tillId, claims.tokenId, claims.expiresAt * 1000, now);
-    const online = await this.askCloud({ qr: token });
+    await this.claimQrToken(tillId, ctx.receiptId, claims.tokenId, claims.expiresAt * 1000, now);
+    const online = await this.askCloud({ qr: token }, ctx.budget);
     if (online.reached && online.customer) {
       return { via: 'qr', source: 'cloud', customer: online.customer, offline: false };
     }
@@ -106,39 +117,66 @@ export class CustomerResolver {
     return { via: 'qr', source: cached ? 'cache' : 'none', customer: cached, offline: !online.reached };
   }
 
-  /** Each token id is accepted once; the same till may repeat it during one checkout. */
+  /**
+   * QrTokenRule — a token serves one sale: the till that first accepts it, and the receipt of the
+   * first calculate that uses it. That till may show it again for identify until that receipt is
+   * confirmed or cancelled, and for every (re)calculate of that receipt; any other use is refused
+   * with QR_INVALID — another till, another receipt, or an identify after the sale is over.
+   * A token accepted before sales were recorded (only in `usedQrTokens`) is refused outright.
+   */
   private async claimQrToken(
     tillId: string,
+    receiptId: string | undefined,
     tokenId: string,
-    expiresAtMs: number,
+    expiresAt: number,
     now: number,
   ): Promise<void> {
-    const first = this.qrFirstUse.get(tokenId);
-    if (first) {
-      if (first.tillId === tillId && now - first.at < QR_SAME_TILL_GRACE_MS) return;
+    const sales = this.loadQrSales();
+    const sale = sales.get(tokenId);
+    if (sale) {
+      if (!this.sameSale(sale, tillId, receiptId)) {
+        throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован для другой покупки');
+      }
+      if (sale.receiptId !== undefined || receiptId === undefined) return;
+    } else if (this.deps.syncState.read().usedQrTokens[tokenId] !== undefined) {
       throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован');
     }
-    if (this.deps.syncState.read().usedQrTokens[tokenId] !== undefined) {
-      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован');
-    }
-    this.qrFirstUse.set(tokenId, { tillId, at: now });
+    // First use, or the first calculate after an identify: record which sale the token serves.
+    const claimed: QrTokenSale = { tillId, expiresAt, ...(receiptId !== undefined && { receiptId }) };
+    sales.set(tokenId, claimed);
+    for (const [id, s] of sales) if (s.expiresAt < now) sales.delete(id);
     await this.deps.syncState.update((s) => {
-      s.usedQrTokens[tokenId] = expiresAtMs;
+      s.usedQrTokens[tokenId] = expiresAt;
+      s.qrTokenSales = { ...(s.qrTokenSales ?? {}), [tokenId]: claimed };
       // Forget ids whose tokens expired: they are refused by their expiry anyway.
       for (const [id, exp] of Object.entries(s.usedQrTokens)) if (exp < now) delete s.usedQrTokens[id];
+      for (const [id, use] of Object.entries(s.qrTokenSales)) {
+        if (use.expiresAt < now) delete s.qrTokenSales[id];
+      }
     });
-    for (const [id, use] of this.qrFirstUse)
-      if (now - use.at > QR_SAME_TILL_GRACE_MS) this.qrFirstUse.delete(id);
   }
 
-  private async askCloud(q: {
-    card?: string;
-    phone?: string;
-    qr?: string;
-  }): Promise<{ reached: boolean; offline: boolean; customer: CachedCustomer | null }> {
+  private sameSale(sale: QrTokenSale, tillId: string, receiptId: string | undefined): boolean {
+    if (sale.tillId !== tillId) return false;
+    if (sale.receiptId === undefined) return true;
+    if (receiptId === undefined) return !this.deps.receiptFinished(sale.receiptId);
+    return sale.receiptId === receiptId;
+  }
+
+  private loadQrSales(): Map<string, QrTokenSale> {
+    if (!this.qrSales) {
+      this.qrSales = new Map(Object.entries(this.deps.syncState.read().qrTokenSales ?? {}));
+    }
+    return this.qrSales;
+  }
+
+  private async askCloud(
+    q: { card?: string; phone?: string; qr?: string },
+    budget: CallBudget | undefined,
+  ): Promise<{ reached: boolean; offline: boolean; customer: CachedCustomer | null }> {
     if (!this.deps.cloud) return { reached: false, offline: true, customer: null };
     try {
-      const found = await this.deps.cloud.identify(q);
+      const found = await this.deps.cloud.identify(q, budget);
       return { reached: true, offline: false, customer: found?.customer ?? null };
     } catch {
       return { reached: false, offline: true, customer: null };

@@ -104,7 +104,22 @@ export interface SyncState {
   offlineRedeemed: Record<string, number>;
   /** QR token ids already accepted, with their expiry (ms), for replay protection. */
   usedQrTokens: Record<string, number>;
+  /**
+   * The sale each accepted QR token serves (see QrTokenSale), by token id; kept until the token
+   * expires. A token id in `usedQrTokens` without an entry here was accepted before sales were
+   * recorded: any further use is refused.
+   */
+  qrTokenSales?: Record<string, QrTokenSale>;
   qrKeys: QrKey[];
+}
+
+/** The one sale a QR token serves: the till that first accepted it and the receipt it was used for. */
+export interface QrTokenSale {
+  tillId: string;
+  /** The receipt of the first calculate that used the token; absent while only identified. */
+  receiptId?: string;
+  /** The token's expiry (ms). */
+  expiresAt: number;
 }
 
 export interface StateStore<T> {
@@ -126,20 +141,34 @@ export type CloudReceiptLookup =
   /** Several stores sold a receipt with this id: the till must name the store. */
   | { kind: 'ambiguous'; storeIds: string[] };
 
+/**
+ * What is left of one till request's online deadline (see OnlineDeadline). A call given a budget
+ * waits at most the smaller of its own deadline and what remains, and is not made when none does.
+ */
+export interface CallBudget {
+  remainingMs(): number;
+}
+
 /** Online calls. Each resolves within its deadline or rejects; callers fall back to the cache. */
 export interface CloudGateway {
-  identify(q: { card?: string; phone?: string; qr?: string }): Promise<CloudCustomerLookup | null>;
-  createHold(h: {
-    holdId: string;
-    customerId: string;
-    points: number;
-    receiptId: string;
-    ttlSec: number;
-  }): Promise<{ holdId: string; expiresAt: string }>;
-  releaseHold(holdId: string): Promise<void>;
+  identify(
+    q: { card?: string; phone?: string; qr?: string },
+    budget?: CallBudget,
+  ): Promise<CloudCustomerLookup | null>;
+  createHold(
+    h: {
+      holdId: string;
+      customerId: string;
+      points: number;
+      receiptId: string;
+      ttlSec: number;
+    },
+    budget?: CallBudget,
+  ): Promise<{ holdId: string; expiresAt: string }>;
+  releaseHold(holdId: string, budget?: CallBudget): Promise<void>;
   requestCode(q: { customerId: string; receiptId: string }): Promise<void>;
   verifyCode(q: { customerId: string; receiptId: string; code: string }): Promise<boolean>;
-  checkCoupons(q: { codes: string[]; customerId?: string }): Promise<CouponState[]>;
+  checkCoupons(q: { codes: string[]; customerId?: string }, budget?: CallBudget): Promise<CouponState[]>;
   /** A sale from any store of the chain with the returns already applied to it (rejects when unreachable). */
   fetchReceipt(q: { receiptId: string; storeId?: string }): Promise<CloudReceiptLookup>;
 }

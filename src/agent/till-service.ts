@@ -16,7 +16,9 @@ import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js'
 import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
 import { KeyedLock } from './keyed-lock.js';
 import { addBalances, unsyncedEffect } from './local-balance.js';
+import { OnlineDeadline } from './online-deadline.js';
 import type {
+  CallBudget,
   CloudGateway,
   CloudReceiptLookup,
   CustomerCache,
@@ -62,6 +64,10 @@ export interface TillServiceOptions {
   newId?: () => string;
   /** Called after each durable confirm (the sync client pushes soon after). */
   onJournalAppend?: () => void;
+  /** One budget for all cloud calls of one identify or calculate (MECHANICS: default 800 ms). */
+  onlineDeadlineMs?: number;
+  /** Monotonic ms for that budget (tests move it); performance.now by default. */
+  monotonic?: () => number;
 }
 
 /** What `confirmPrinted` let through that a till's confirm would have refused. */
@@ -87,7 +93,7 @@ export class TillService implements TillApi {
   // ------------------------------------------------------------------ identify
 
   async identify(tillId: string, q: CustomerQuery): Promise<IdentifyResponse> {
-    const resolved = await this.o.resolver.resolve(tillId, q);
+    const resolved = await this.o.resolver.resolve(tillId, q, { budget: this.onlineBudget() });
     if (!resolved.customer)
       throw new TillError(404, 'CUSTOMER_NOT_FOUND', 'Покупатель с такой картой или телефоном не найден');
     const at = this.o.now().toISOString();
@@ -113,8 +119,12 @@ export class TillService implements TillApi {
     const at = req.at ?? now.toISOString();
     const program = this.o.program.current();
 
-    const resolved = req.customer ? await this.o.resolver.resolve(tillId, req.customer) : null;
-    const coupons = await this.checkCoupons(req.coupons ?? [], resolved?.customer?.id);
+    // Every cloud call below shares this one budget: a hanging cloud costs the deadline once.
+    const budget = this.onlineBudget();
+    const resolved = req.customer
+      ? await this.o.resolver.resolve(tillId, req.customer, { receiptId: req.receiptId, budget })
+      : null;
+    const coupons = await this.checkCoupons(req.coupons ?? [], resolved?.customer?.id, budget);
     let offline = resolved ? resolved.offline : !this.o.cloud || !this.o.cloudOnline();
     if (coupons.offline) offline = true;
 
@@ -142,9 +152,14 @@ export class TillService implements TillApi {
 
     // Online redemption holds the points in the cloud until the receipt is confirmed or cancelled.
     let holdId: string | undefined;
-    if (previous?.holdId) await this.releaseHold(previous.holdId);
+    if (previous?.holdId) await this.releaseHold(previous.holdId, budget);
     if (result.totals.redeemedPoints > 0 && !offline && this.o.cloud && resolved?.customer) {
-      const hold = await this.placeHold(req.receiptId, resolved.customer.id, result.totals.redeemedPoints);
+      const hold = await this.placeHold(
+        req.receiptId,
+        resolved.customer.id,
+        result.totals.redeemedPoints,
+        budget,
+      );
       if (hold.kind === 'held') holdId = hold.holdId;
       else if (hold.kind === 'insufficient') {
         result = this.run({ ...base, redeem: undefined });
@@ -468,6 +483,10 @@ export class TillService implements TillApi {
 
   // ------------------------------------------------------------------ internals
 
+  private onlineBudget(): OnlineDeadline {
+    return new OnlineDeadline(this.o.onlineDeadlineMs ?? 800, this.o.monotonic);
+  }
+
   private run(input: CalculationInput): CalculationResult {
     try {
       return calculate(input);
@@ -527,11 +546,12 @@ export class TillService implements TillApi {
   private async checkCoupons(
     codes: string[],
     customerId: string | undefined,
+    budget: CallBudget,
   ): Promise<{ states: CouponState[]; offline: boolean }> {
     if (codes.length === 0) return { states: [], offline: false };
     if (this.o.cloud) {
       try {
-        const states = await this.o.cloud.checkCoupons({ codes, customerId });
+        const states = await this.o.cloud.checkCoupons({ codes, customerId }, budget);
         const byCode = new Map(states.map((s) => [s.code, s]));
         return {
           states: codes.map((code) => byCode.get(code) ?? { code, status: 'unknown' }),
@@ -548,10 +568,14 @@ export class TillService implements TillApi {
     receiptId: string,
     customerId: string,
     points: number,
+    budget: CallBudget,
   ): Promise<{ kind: 'held'; holdId: string } | { kind: 'insufficient' } | { kind: 'unreachable' }> {
     const holdId = this.newId();
     try {
-      await this.o.cloud!.createHold({ holdId, customerId, points, receiptId, ttlSec: this.o.receiptTtlSec });
+      await this.o.cloud!.createHold(
+        { holdId, customerId, points, receiptId, ttlSec: this.o.receiptTtlSec },
+        budget,
+      );
       return { kind: 'held', holdId };
     } catch (err) {
       if ((err as { code?: string }).code === 'INSUFFICIENT_POINTS') return { kind: 'insufficient' };
@@ -559,9 +583,12 @@ export class TillService implements TillApi {
     }
   }
 
-  private async releaseHold(holdId: string): Promise<void> {
-    // Best effort: a hold that cannot be released now expires by its TTL in the cloud.
-    await this.o.cloud?.releaseHold(holdId).catch(() => undefined);
+  private async releaseHold(holdId: string, budget?: CallBudget): Promise<void> {
+    // Best effort: a hold that cannot be released now expires by its TTL in the cloud. One that did
+    // not fit the request's budget is tried once more off the sale's clock (nobody waits on it).
+    await this.o.cloud?.releaseHold(holdId, budget).catch(() => {
+      if (budget) void this.o.cloud?.releaseHold(holdId).catch(() => undefined);
+    });
   }
 
   private async checkCode(open: OpenReceipt, code: string | undefined): Promise<void> {

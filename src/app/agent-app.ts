@@ -134,6 +134,9 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       syncState: store.syncState,
       cloud: sync.gateway,
       now: () => now().getTime(),
+      receiptFinished: (id) =>
+        store.openReceipts.get(id)?.status === 'cancelled' ||
+        store.journal.byReceipt(id).some((e) => e.tx.kind === 'sale'),
     });
     const till = new TillService({
       storeId: cfg.storeId,
@@ -150,6 +153,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       lastPullAt: () => sync.lastPullAt(),
       now,
       onJournalAppend: () => sync.kick(),
+      onlineDeadlineMs: cfg.cloud?.deadlineMs,
     });
 
     let registerError: RegisterState['lastError'];

@@ -39,7 +39,7 @@ export const AgentConfigSchema = Type.Object(
           url: Type.String({ pattern: '^https?://' }),
           agentId: Str(),
           key: Str(),
-          /** Deadline of an online look-up at the till (identify, hold, code, coupons). */
+          /** Online deadline of one till request: all its look-ups (identify, coupons, hold) share it. */
           deadlineMs: Type.Integer({ minimum: 50, maximum: 10_000, default: 800 }),
           /** Deadline of one sync batch. */
           batchDeadlineMs: Type.Integer({ minimum: 1000, default: 30_000 }),

@@ -25,7 +25,18 @@ export const CustomerQuery = Type.Union(
   [
     Type.Object({ card: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
     Type.Object({ phone: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
-    Type.Object({ qr: Type.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false }),
+    Type.Object(
+      {
+        qr: Type.String({
+          minLength: 1,
+          maxLength: 2048,
+          description:
+            'app QR token; it serves one sale: the till that first accepted it and the receipt of its first ' +
+            'calculate (identify until that receipt is confirmed or cancelled, every calculate of it). Any other use → 400 QR_INVALID',
+        }),
+      },
+      { additionalProperties: false },
+    ),
   ],
   { description: 'exactly one of card, phone, qr' },
 );

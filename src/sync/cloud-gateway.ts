@@ -1,8 +1,8 @@
 // The cloud as the till sees it: look-ups and holds that must answer within a short deadline.
 // On any failure they reject, and the caller carries on from the local cache (MECHANICS "Offline").
-import type { CloudCustomerLookup, CloudGateway, CloudReceiptLookup } from '../agent/ports.js';
+import type { CallBudget, CloudCustomerLookup, CloudGateway, CloudReceiptLookup } from '../agent/ports.js';
 import type { CouponState } from '../domain/types.js';
-import { CloudProtocolError, InsufficientPointsError } from './errors.js';
+import { CloudCallError, CloudProtocolError, InsufficientPointsError } from './errors.js';
 import type { CloudHttp } from './http-client.js';
 import {
   CouponsReplySchema,
@@ -33,33 +33,39 @@ export class HttpCloudGateway implements CloudGateway {
     this.deadlineMs = options.deadlineMs ?? 800;
   }
 
-  async identify(q: { card?: string; phone?: string; qr?: string }): Promise<CloudCustomerLookup | null> {
+  async identify(
+    q: { card?: string; phone?: string; qr?: string },
+    budget?: CallBudget,
+  ): Promise<CloudCustomerLookup | null> {
     // Exactly one key travels: the spec's body is `{"card" | "phone" | "qr"}`.
     const body = q.card ? { card: q.card } : q.phone ? { phone: q.phone } : q.qr ? { qr: q.qr } : null;
     if (!body) throw new TypeError('identify needs a card, a phone or a QR token');
-    const res = await this.post('/v1/identify', body, [404]);
+    const res = await this.post('/v1/identify', body, [404], budget);
     if (res.status === 404) return null;
     return expectShape(IdentifyReplySchema, res.data, 'identify answer');
   }
 
-  async createHold(h: {
-    holdId: string;
-    customerId: string;
-    points: number;
-    receiptId: string;
-    ttlSec: number;
-  }): Promise<{ holdId: string; expiresAt: string }> {
-    const res = await this.post('/v1/holds', h, [409]);
+  async createHold(
+    h: {
+      holdId: string;
+      customerId: string;
+      points: number;
+      receiptId: string;
+      ttlSec: number;
+    },
+    budget?: CallBudget,
+  ): Promise<{ holdId: string; expiresAt: string }> {
+    const res = await this.post('/v1/holds', h, [409], budget);
     if (res.status === 409) throw new InsufficientPointsError();
     return expectShape(HoldReplySchema, res.data, 'hold answer');
   }
 
-  async releaseHold(holdId: string): Promise<void> {
+  async releaseHold(holdId: string, budget?: CallBudget): Promise<void> {
     // 404: the hold is already gone (expired or captured) — which is what releasing wants.
     await this.http.call({
       method: 'DELETE',
       path: `/v1/holds/${encodeURIComponent(holdId)}`,
-      deadlineMs: this.deadlineMs,
+      deadlineMs: this.deadlineWithin(budget),
       signal: this.options.signal,
       expect: [404],
     });
@@ -74,8 +80,11 @@ export class HttpCloudGateway implements CloudGateway {
     return res.status !== 403;
   }
 
-  async checkCoupons(q: { codes: string[]; customerId?: string }): Promise<CouponState[]> {
-    const res = await this.post('/v1/coupons/check', q);
+  async checkCoupons(
+    q: { codes: string[]; customerId?: string },
+    budget?: CallBudget,
+  ): Promise<CouponState[]> {
+    const res = await this.post('/v1/coupons/check', q, undefined, budget);
     const reply = expectShape(CouponsReplySchema, res.data, 'coupons answer');
     return reply.coupons.map((c) => ({
       ...c,
@@ -117,12 +126,26 @@ export class HttpCloudGateway implements CloudGateway {
     return { kind: 'found', receipt };
   }
 
-  private post(path: string, body: unknown, expect?: number[]) {
+  /**
+   * This call's deadline: its own, cut to what is left of the request's budget. Nothing left → the
+   * call is not made (it rejects like a call the cloud did not answer in time). Synchronous throw on
+   * purpose: no request leaves, and the sync status is not told (this says nothing about the cloud).
+   */
+  private deadlineWithin(budget: CallBudget | undefined): number {
+    if (!budget) return this.deadlineMs;
+    const left = budget.remainingMs();
+    if (left <= 0) {
+      throw new CloudCallError({ verdict: 'retry', reason: 'no time left of the online deadline' });
+    }
+    return Math.min(this.deadlineMs, left);
+  }
+
+  private post(path: string, body: unknown, expect?: number[], budget?: CallBudget) {
     return this.http.call({
       method: 'POST',
       path,
       body,
-      deadlineMs: this.deadlineMs,
+      deadlineMs: this.deadlineWithin(budget),
       signal: this.options.signal,
       expect,
     });

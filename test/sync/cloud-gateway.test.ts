@@ -49,6 +49,37 @@ describe('HttpCloudGateway.identify', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('waits only what is left of the request budget, and does not call once it is spent', async () => {
+    cloud.script('identify', (_req, reply) => cloud.trickle(reply));
+    const patient = new HttpCloudGateway(new CloudHttp({ baseUrl: cloud.url, key: KEY }), {
+      deadlineMs: 3000,
+    });
+    const started = performance.now();
+    await expect(patient.identify({ card: '1' }, { remainingMs: () => 100 })).rejects.toBeInstanceOf(
+      CloudCallError,
+    );
+    // Its own deadline is 3 s; the budget's 100 ms wins (with room for a busy machine).
+    expect(performance.now() - started).toBeLessThan(1500);
+    const sent = cloud.callsTo('identify').length;
+    await expect(gateway.identify({ card: '1' }, { remainingMs: () => 0 })).rejects.toBeInstanceOf(
+      CloudCallError,
+    );
+    await expect(gateway.checkCoupons({ codes: ['X'] }, { remainingMs: () => 0 })).rejects.toBeInstanceOf(
+      CloudCallError,
+    );
+    await expect(
+      gateway.createHold(
+        { holdId: 'h', customerId: 'c', points: 1, receiptId: 'r', ttlSec: 60 },
+        { remainingMs: () => 0 },
+      ),
+    ).rejects.toBeInstanceOf(CloudCallError);
+    await expect(gateway.releaseHold('h', { remainingMs: () => 0 })).rejects.toBeInstanceOf(CloudCallError);
+    expect(cloud.callsTo('identify')).toHaveLength(sent);
+    expect(cloud.callsTo('coupons')).toHaveLength(0);
+    expect(cloud.callsTo('holds')).toHaveLength(0);
+    expect(cloud.callsTo('releaseHold')).toHaveLength(0);
+  });
+
   it('refuses an empty query without calling the cloud', async () => {
     await expect(gateway.identify({})).rejects.toThrow(TypeError);
     expect(cloud.callsTo('identify')).toHaveLength(0);
