@@ -103,9 +103,7 @@ describe('PacketChannel', () => {
 
 describe('TaskBuffer', () => {
   it('Add with NeedResult returns an A3 result at once; the next Add acknowledges it (AckAdd)', async () => {
-    const { device, tasks } = setup((f) => [
-      reply(f.id, f.data[0] === 0xc2 ? 'A5' : 'A3 55 00 00'),
-    ]);
+    const { device, tasks } = setup((f) => [reply(f.id, f.data[0] === 0xc2 ? 'A5' : 'A3 55 00 00')]);
     const first = await tasks.run(hex('00 00 A5'));
     expect(first).toEqual({ failed: false, data: hex('55 00 00') });
     await tasks.run(hex('00 00 3F'));
@@ -193,9 +191,7 @@ describe('TaskBuffer', () => {
   });
 
   it('Abort sends C4 and forgets the unacknowledged task', async () => {
-    const { device, tasks } = setup((f) => [
-      reply(f.id, f.data[0] === 0xc4 ? 'A5' : 'A3 55 00 00'),
-    ]);
+    const { device, tasks } = setup((f) => [reply(f.id, f.data[0] === 0xc4 ? 'A5' : 'A3 55 00 00')]);
     await tasks.run(hex('00 00 3F'));
     await tasks.abort();
     await tasks.run(hex('00 00 3F'));
