@@ -74,6 +74,18 @@ describe('AtolRegister ⇄ VirtualAtol', () => {
     expect(seen).toEqual(['connecting', 'ready', 'busy', 'ready']);
   });
 
+  it('sells with asynchronous results (A1, then F0 A6 TID), pushed or polled with Req', async () => {
+    for (const asyncResults of [true, false]) {
+      sim = simulated({ asyncResults, device: { resultMode: 'async' } });
+      await sim.register.open();
+      const doc = await sim.register.printReceipt(saleRequest());
+      expect(doc.total).toBe(49445);
+      expect(receipts(sim)).toMatchObject([{ status: 'closed', total: 49445 }]);
+      await sim.register.close();
+      sim.device.dispose();
+    }
+  });
+
   it('cash above the total: the register takes it as given and prints the change', async () => {
     sim = simulated();
     await sim.register.open();
