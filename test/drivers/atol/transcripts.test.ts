@@ -5,6 +5,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtolRegister } from '../../../drivers/atol/driver.js';
+import type { FiscalReceiptRequest } from '../../../drivers/register/types.js';
 import { MemoryPair } from '../../../drivers/serial/memory-pair.js';
 import { TRANSCRIPTS, type TranscriptStep } from './fixtures/atol-transcripts.js';
 
@@ -82,13 +83,14 @@ function play(steps: readonly TranscriptStep[], options: { asyncResults?: boolea
   return { player, register };
 }
 
-const SALE = {
+/** One position 256,21 ₽ paid with 300,00 ₽ cash, as the transcripts' sale has it. */
+const sale = (): FiscalReceiptRequest => ({
   receiptId: 'r-transcript',
   kind: 'sale',
   lines: [{ name: 'Молоко', qty: 1, price: 25621, amount: 25621 }],
   payments: [{ type: 'cash', amount: 30000 }],
   footer: [],
-} as const;
+});
 
 const DOCUMENT = {
   fn: '9999078900012345',
@@ -125,11 +127,7 @@ describe('ATOL v3 conformance against hand-written byte transcripts', () => {
   it('a sale with a position and cash above the total, every result in the reply (sync)', async () => {
     const { player, register } = play(TRANSCRIPTS.saleSync);
     await register.open();
-    const doc = await register.printReceipt({
-      ...SALE,
-      lines: [...SALE.lines],
-      payments: [...SALE.payments],
-    });
+    const doc = await register.printReceipt(sale());
     expect(player.mismatch).toBeNull();
     expect(player.done).toBe(true);
     expect(doc).toEqual(DOCUMENT);
@@ -138,11 +136,7 @@ describe('ATOL v3 conformance against hand-written byte transcripts', () => {
   it('the same sale with asynchronous results: A1, then an F0 packet A6 TID result', async () => {
     const { player, register } = play(TRANSCRIPTS.saleAsync);
     await register.open();
-    const doc = await register.printReceipt({
-      ...SALE,
-      lines: [...SALE.lines],
-      payments: [...SALE.payments],
-    });
+    const doc = await register.printReceipt(sale());
     expect(player.mismatch).toBeNull();
     expect(player.done).toBe(true);
     expect(doc).toEqual(DOCUMENT);
