@@ -5,9 +5,14 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtolRegister } from '../../../drivers/atol/driver.js';
+import { VirtualAtol } from '../../../drivers/atol/virtual/device.js';
 import type { FiscalReceiptRequest } from '../../../drivers/register/types.js';
 import { MemoryPair } from '../../../drivers/serial/memory-pair.js';
-import { TRANSCRIPTS, type TranscriptStep } from './fixtures/atol-transcripts.js';
+import {
+  TRANSCRIPTS,
+  type TranscriptStep,
+  VIRTUAL_REGISTER_TRANSCRIPTS,
+} from './fixtures/atol-transcripts.js';
 
 const bytes = (hex: string) => Buffer.from(hex.replace(/\s+/g, ''), 'hex');
 const show = (b: Buffer) =>
@@ -157,5 +162,52 @@ describe('ATOL v3 conformance against hand-written byte transcripts', () => {
     expect(player.mismatch).toBeNull();
     expect(player.done).toBe(true);
     expect(register.lastStatus()).toMatchObject({ serial: '00123456', shiftNumber: 12 });
+  });
+});
+
+/** Plays the host's frames to the virtual register one by one; its bytes must equal the transcript. */
+async function replayToVirtualRegister(device: VirtualAtol, steps: readonly TranscriptStep[]): Promise<void> {
+  const pair = new MemoryPair();
+  pair.host.start();
+  device.attach(pair.device);
+  pair.device.start();
+  let received = Buffer.alloc(0);
+  pair.host.onData((chunk) => {
+    received = Buffer.concat([received, chunk]);
+  });
+  let expected = Buffer.alloc(0);
+  for (const step of steps) {
+    if (step.from === 'register') {
+      expected = Buffer.concat([expected, bytes(step.frame)]);
+      continue;
+    }
+    await waitForBytes(() => received.length >= expected.length);
+    expect(show(received)).toBe(show(expected));
+    pair.host.write(bytes(step.frame));
+  }
+  await waitForBytes(() => received.length >= expected.length);
+  await new Promise((resolve) => setTimeout(resolve, 30)); // nothing more may come (no stray F0)
+  expect(show(received)).toBe(show(expected));
+}
+
+async function waitForBytes(ready: () => boolean): Promise<void> {
+  for (let waited = 0; !ready() && waited < 1000; waited += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('the virtual register answers like the hand-written transcripts', () => {
+  const clock = () => new Date(2026, 11, 3, 18, 30, 0);
+
+  it('sync mode: A5 alone to Abort, A3 <status> without TID to Add', async () => {
+    const device = new VirtualAtol({ clock });
+    await replayToVirtualRegister(device, VIRTUAL_REGISTER_TRANSCRIPTS.sync);
+    device.dispose();
+  });
+
+  it('async mode: A1 alone, the result in an F0 packet only when asked, Req, Ack, unknown task', async () => {
+    const device = new VirtualAtol({ clock, resultMode: 'async' });
+    await replayToVirtualRegister(device, VIRTUAL_REGISTER_TRANSCRIPTS.async);
+    device.dispose();
   });
 });
