@@ -2,6 +2,7 @@
 // in-memory pair). On every (re)connect it clears the task buffer, reads the status and cancels
 // a receipt a crash left open; it follows link losses by itself, so it never needs a restart.
 
+import { registerPaymentOrder } from '../register/payments.js';
 import {
   type FiscalDocument,
   type FiscalReceiptRequest,
@@ -138,7 +139,7 @@ export class AtolRegister implements FiscalRegister {
   }
 
   async printReceipt(r: FiscalReceiptRequest): Promise<FiscalDocument> {
-    const total = validateReceipt(r);
+    const { total } = validateReceipt(r);
     return this.operate(async () => {
       await this.prepareForReceipt();
       const password = this.password;
@@ -164,7 +165,7 @@ export class AtolRegister implements FiscalRegister {
             `position ${line.name}`,
           );
         }
-        for (const payment of r.payments) {
+        for (const payment of registerPaymentOrder(r.payments)) {
           await this.command(
             paymentCommand(password, PAYMENT_TYPE_CODE[payment.type], payment.amount),
             'payment',

@@ -1,6 +1,7 @@
 // Checks a receipt request before anything reaches the register, so an inconsistent receipt is
 // refused whole instead of failing half-way through printing.
 
+import { judgePayments } from '../register/payments.js';
 import { type FiscalReceiptRequest, REGISTER_LOCAL_CODES } from '../register/types.js';
 import { registerError } from './errors.js';
 
@@ -11,8 +12,11 @@ export function quantityInThousandths(qty: number): number | null {
   return milli;
 }
 
-/** Σ line amounts, after checking every line and that the payments add up to exactly that. */
-export function validateReceipt(r: FiscalReceiptRequest): number {
+/**
+ * Σ line amounts and the change, after checking every line and the payments: they cover the total,
+ * and only cash goes above it (the register prints the change).
+ */
+export function validateReceipt(r: FiscalReceiptRequest): { total: number; change: number } {
   const invalid = (detail: string) => registerError(REGISTER_LOCAL_CODES.INVALID_REQUEST, detail);
   if (r.lines.length === 0) throw invalid('a receipt needs at least one line');
   let total = 0;
@@ -30,13 +34,19 @@ export function validateReceipt(r: FiscalReceiptRequest): number {
     }
     total += line.amount;
   });
-  let paid = 0;
   for (const payment of r.payments) {
     if (!Number.isSafeInteger(payment.amount) || payment.amount <= 0) {
       throw invalid(`payment ${payment.type}: amount must be positive whole kopecks`);
     }
-    paid += payment.amount;
   }
-  if (paid !== total) throw invalid(`payments ${paid} do not equal the receipt total ${total}`);
-  return total;
+  const verdict = judgePayments(r.payments, total);
+  if (verdict.kind === 'below-due') {
+    throw invalid(`payments ${verdict.paid} are below the receipt total ${total}`);
+  }
+  if (verdict.kind === 'non-cash-above-due') {
+    throw invalid(
+      `non-cash payments ${verdict.nonCash} exceed the receipt total ${total}: only cash gives change`,
+    );
+  }
+  return { total, change: verdict.change };
 }

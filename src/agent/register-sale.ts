@@ -6,6 +6,7 @@
 import type { FiscalDocument, FiscalReceiptRequest, FiscalRegister } from '../../drivers/register/types.js';
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
 import { formatRub } from '../domain/index.js';
+import { changeOf, checkPayments } from './payments-check.js';
 import type { StateStore } from './ports.js';
 import { judgeInterruptedPrint, type PrintIntent, type PrintIntents } from './register-sale-recovery.js';
 import {
@@ -36,6 +37,8 @@ export interface SaleRequest extends CalculateRequest {
 
 export interface SaleResponse extends CalculateResponse {
   fiscal: { fn: string; fd: string; fp: string; at: string };
+  /** Cash to give back: Σ payments − toPay (0 when paid exactly). */
+  change: number;
 }
 
 /** What settling interrupted prints did, by receipt id. */
@@ -124,15 +127,7 @@ export class RegisterSaleService {
     if (done) return done;
 
     const calc = await this.o.till.calculate(tillId, req);
-    const paid = req.payments.reduce((s, p) => s + p.amount, 0);
-    if (paid !== calc.totals.toPay) {
-      throw new TillError(
-        400,
-        'PAYMENTS_MISMATCH',
-        `payments sum to ${formatRub(paid)} but the receipt is ${formatRub(calc.totals.toPay)} to pay`,
-        { toPay: calc.totals.toPay, paid },
-      );
-    }
+    checkPayments(req.payments, calc.totals.toPay); // cash may exceed (change), nothing else may
     await this.o.till.precheckConfirm(tillId, req.receiptId, req.code);
 
     const request = this.fiscalRequest(req, calc);
@@ -198,7 +193,7 @@ export class RegisterSaleService {
       );
     }
     await this.dropIntent(intent.receiptId);
-    return { ...calc, status: 'confirmed', fiscal };
+    return { ...calc, status: 'confirmed', fiscal, change: changeOf(intent.payments, calc.totals.toPay) };
   }
 
   private async settle(): Promise<Settlement> {
@@ -350,7 +345,7 @@ export class RegisterSaleService {
           `Receipt ${receiptId} was confirmed without the register`,
         );
       const { synced: _synced, ...rest } = view;
-      return { ...rest, fiscal };
+      return { ...rest, fiscal, change: changeOf(this.o.till.paymentsOf(receiptId), view.totals.toPay) };
     } catch (err) {
       if (err instanceof TillError && err.status === 404) return null;
       throw err;

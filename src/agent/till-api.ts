@@ -69,6 +69,8 @@ export interface ConfirmResponse {
   status: 'confirmed';
   totals: Totals;
   balance: { available: Points; pending: Points };
+  /** When payments were given: the cash to give back, Σ payments − what was due (0 if exact). */
+  change?: number;
 }
 
 export interface ReturnRequest {

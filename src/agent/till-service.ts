@@ -17,6 +17,7 @@ import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './cust
 import { KeyedLock } from './keyed-lock.js';
 import { addBalances, unsyncedEffect } from './local-balance.js';
 import { OnlineDeadline } from './online-deadline.js';
+import { changeOf, checkPayments, dueAtConfirm } from './payments-check.js';
 import type {
   CallBudget,
   CloudGateway,
@@ -232,6 +233,10 @@ export class TillService implements TillApi {
         `Резерв баллов по чеку ${receiptId} истёк: рассчитайте чек заново`,
       );
     }
+    if (req.payments && req.payments.length > 0) {
+      const r = open.result;
+      checkPayments(req.payments, dueAtConfirm(req.payments, r.totals.toPay, r.pointsPayment));
+    }
     await this.checkCode(open, req.code);
     return this.recordSale(open, req);
   }
@@ -295,6 +300,11 @@ export class TillService implements TillApi {
   /** The fiscal document a confirmed sale was printed with, if any. */
   fiscalOf(receiptId: string): Tx['fiscal'] | undefined {
     return this.saleOf(receiptId)?.tx.fiscal;
+  }
+
+  /** The payments a confirmed sale was recorded with, if any. */
+  paymentsOf(receiptId: string): Tx['payments'] {
+    return this.saleOf(receiptId)?.tx.payments;
   }
 
   // ------------------------------------------------------------------ cancel
@@ -686,7 +696,16 @@ export class TillService implements TillApi {
   }
 
   private confirmResponse(tx: Tx): ConfirmResponse {
-    return { receiptId: tx.receiptId, status: 'confirmed', totals: tx.totals, balance: this.balanceOf(tx) };
+    const res: ConfirmResponse = {
+      receiptId: tx.receiptId,
+      status: 'confirmed',
+      totals: tx.totals,
+      balance: this.balanceOf(tx),
+    };
+    if (tx.payments && tx.payments.length > 0) {
+      res.change = changeOf(tx.payments, dueAtConfirm(tx.payments, tx.totals.toPay, tx.pointsPayment));
+    }
+    return res;
   }
 
   private balanceOf(tx: Tx): Balance {

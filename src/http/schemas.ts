@@ -212,7 +212,10 @@ export const ReceiptReply = Type.Intersect([CalculateReply, Open({ synced: Type.
 
 export const SaleReply = Type.Intersect([
   CalculateReply,
-  Open({ fiscal: Open({ fn: Type.String(), fd: Type.String(), fp: Type.String(), at: Type.String() }) }),
+  Open({
+    fiscal: Open({ fn: Type.String(), fd: Type.String(), fp: Type.String(), at: Type.String() }),
+    change: Kop('cash to give back, kopecks: Σ payments − toPay (only cash may exceed what is due)'),
+  }),
 ]);
 
 export const ConfirmReply = Open({
@@ -220,6 +223,9 @@ export const ConfirmReply = Open({
   status: Type.Literal('confirmed'),
   totals: Totals,
   balance: Balance,
+  change: Type.Optional(
+    Kop('when payments were given: cash to give back, kopecks (Σ payments − what was due)'),
+  ),
 });
 
 export const ReturnReply = Open({

@@ -177,6 +177,66 @@ describe('POST /v1/sales through the simulated register (no cloud)', () => {
     expect((await t.call<Answer>('GET', '/v1/receipts/r-short')).body.status).toBe('calculated');
   });
 
+  it('cash above the total: 300,00 for 256,21 prints and confirms with 43,79 change', async () => {
+    const sale = {
+      receiptId: 'r-change',
+      at: SUNDAY,
+      lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price: 25621, qty: 1 }],
+      payments: [{ type: 'cash', amount: 30000 }],
+    };
+    const res = await t.call<Answer>('POST', '/v1/sales', sale);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('confirmed');
+    expect(res.body.totals.toPay).toBe(25621);
+    expect(res.body.change).toBe(4379);
+    const printed = closedReceipts(t.sim.device.journal).at(-1)!;
+    expect(printed).toMatchObject({ total: 25621, change: 4379, payments: [{ type: 1, amount: 30000 }] });
+    expect(res.body.fiscal.fd).toBe(String(printed.fd));
+    // the transaction keeps the payments as the till gave them
+    expect(saleTxs(t, 'r-change')[0]!.payments).toEqual([{ type: 'cash', amount: 30000 }]);
+    // the same sale again answers the same, change included, without printing
+    const again = await t.call<Answer>('POST', '/v1/sales', sale);
+    expect(again.status).toBe(200);
+    expect(again.body.change).toBe(4379);
+    expect(closedReceipts(t.sim.device.journal).at(-1)!.fd).toBe(printed.fd);
+  });
+
+  it('card and cash: the card part is registered first, the cash gives the change', async () => {
+    const res = await t.call<Answer>('POST', '/v1/sales', {
+      receiptId: 'r-card-cash',
+      at: SUNDAY,
+      lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price: 25621, qty: 1 }],
+      payments: [
+        { type: 'cash', amount: 10000 },
+        { type: 'card', amount: 20000 },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.change).toBe(4379); // 100,00 + 200,00 − 256,21
+    expect(closedReceipts(t.sim.device.journal).at(-1)!.payments).toEqual([
+      { type: 2, amount: 20000 },
+      { type: 1, amount: 10000 },
+    ]);
+  });
+
+  it('a card above the total is 400 PAYMENTS_MISMATCH, printing nothing', async () => {
+    const journalBefore = t.sim.device.journal.length;
+    const opensBefore = t.sim.device.core.executed.filter((c) => c === Command.OpenReceipt).length;
+    const res = await t.call<Answer>('POST', '/v1/sales', {
+      receiptId: 'r-card-over',
+      at: SUNDAY,
+      lines: [{ lineId: '1', sku: 'BREAD', name: 'Хлеб', price: 25621, qty: 1 }],
+      payments: [{ type: 'card', amount: 30000 }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('PAYMENTS_MISMATCH');
+    expect(res.body.error.message).toContain('только с наличных');
+    expect(res.body.error.details).toMatchObject({ toPay: 25621, nonCash: 30000 });
+    expect(t.sim.device.journal.length).toBe(journalBefore);
+    expect(t.sim.device.core.executed.filter((c) => c === Command.OpenReceipt).length).toBe(opensBefore);
+    expect(saleTxs(t, 'r-card-over')).toHaveLength(0);
+  });
+
   it('refuses bad input with the field named and without touching the register', async () => {
     const journalBefore = t.sim.device.journal.length;
     const noPayments = await t.call<Answer>('POST', '/v1/sales', {

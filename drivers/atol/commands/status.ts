@@ -1,7 +1,8 @@
-// Status (3F). Reply layout (check against the model's manual):
+// Status (3F). Reply layout (the same offsets as kurbatov/atol4j DeviceStateRequest reads):
 // 44 | cashier BCD1 | room 1 | date YY MM DD BCD | time hh mm ss BCD | flags | serial BCD4 | model |
 // version 2 | mode (low nibble mode, high nibble submode) | receipt no BCD2 | shift no BCD2 |
-// receipt state (0 closed, 1 sale, 2 return) | receipt sum BCD5
+// receipt state (0 closed, 1 sale, 2 sale return, 4 expense, 5 its return, 7/9/10 corrections) |
+// receipt sum BCD5
 // flags: bit0 fiscalized, bit1 shift open, bit3 paper present.
 
 import { encodeBcd } from '../transport/bcd.js';
@@ -12,7 +13,8 @@ export const STATUS_MARKER = 0x44;
 
 export const StatusFlag = { Fiscal: 0x01, ShiftOpen: 0x02, Paper: 0x08 } as const;
 
-export type ReceiptState = 0 | 1 | 2;
+/** 0 = no receipt open; anything else is the type of the open one (1 sale, 2 sale return, 4 …). */
+export type ReceiptState = number;
 
 export interface RegisterStatus {
   cashier: number;
@@ -27,7 +29,7 @@ export interface RegisterStatus {
   submode: number;
   receiptNumber: number;
   shiftNumber: number;
-  /** 0 no receipt open, 1 sale open, 2 return open. */
+  /** 0 no receipt open; otherwise the open receipt's type (1 sale, 2 return, 4/5 expense, 7/9/10 correction). */
   receiptState: ReceiptState;
   receiptSum: number;
 }
@@ -87,7 +89,7 @@ export function parseStatusReply(reply: Buffer): RegisterStatus {
     submode: modeByte >> 4,
     receiptNumber: bcdField(data, 17, 2, context),
     shiftNumber: bcdField(data, 19, 2, context),
-    receiptState: receiptState === 1 || receiptState === 2 ? receiptState : 0,
+    receiptState,
     receiptSum: bcdField(data, 22, 5, context),
   };
 }

@@ -1,4 +1,6 @@
 // First bytes of task-buffer packets (ATOL v3): what the host asks, what the register answers.
+// A reply to the host's packet carries no task ID (`A3 <result>`, `A1` alone); only the register's
+// asynchronous 0xF0 packets do (`A6 TID <result>`, `A7 TID <error>`).
 
 export const TaskRequest = {
   Add: 0xc1,
@@ -34,16 +36,6 @@ export const TaskReply = {
 export function isUnfinished(status: number): boolean {
   return (
     status === TaskReply.Pending || status === TaskReply.InProgress || status === TaskReply.WaitingForDevice
-  );
-}
-
-/** Replies carrying the task's result (payload follows status and TID). */
-export function isFinished(status: number): boolean {
-  return (
-    status === TaskReply.Result ||
-    status === TaskReply.Error ||
-    status === TaskReply.AsyncResult ||
-    status === TaskReply.AsyncError
   );
 }
 

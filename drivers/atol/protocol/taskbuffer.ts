@@ -2,13 +2,16 @@
 // Add (NeedResult) -> A3/A4 carries the result at once, or A1/A2/A8 -> the result comes as an
 // asynchronous 0xF0 packet (A6/A7) or is fetched by polling with Req. A finished task is
 // acknowledged; to save a round trip the acknowledgement rides on the next Add (AckAdd).
+// Reply layouts (DEVICES.md, as kurbatov/atol4j reads them from real registers): a reply to the
+// host's own packet names no task — `A3 <result>`, `A4 <error result>`, `A1`/`A2`/`A8`/`A5` alone;
+// the packet ID ties it to the request. Only the register's own 0xF0 packets name the task:
+// `A6 TID <result>`, `A7 TID <error result>`.
 
 import type { PacketChannel } from './channel.js';
 import {
   AddFlag,
   bufferErrorText,
   isBufferError,
-  isFinished,
   isUnfinished,
   TaskReply,
   TaskRequest,
@@ -77,7 +80,7 @@ export class TaskBuffer {
     const op = this.unacknowledged === null ? TaskRequest.Add : TaskRequest.AckAdd;
     const reply = await this.channel.request(Buffer.concat([Buffer.of(op, flags, tid), payload]));
     this.unacknowledged = null;
-    let result = this.finishedResult(reply, tid);
+    let result = this.finishedResult(reply);
     if (result === null) result = await this.waitForResult(tid);
     this.asyncResults.delete(tid);
     this.unacknowledged = tid;
@@ -106,17 +109,15 @@ export class TaskBuffer {
     return tid;
   }
 
-  /** The result inside a reply to Add/Req, or null while the task is still running. */
-  private finishedResult(reply: Buffer, tid: number): TaskResult | null {
+  /** The result inside a reply to Add/Req (`A3|A4 <result>`, no TID), or null while the task is still running. */
+  private finishedResult(reply: Buffer): TaskResult | null {
     const status = reply[0] ?? 0;
     if (isBufferError(status)) throw new TaskBufferError(status);
     if (isUnfinished(status)) return null;
-    if (!isFinished(status)) {
+    if (status !== TaskReply.Result && status !== TaskReply.Error) {
       throw new TransportError('protocol', `unexpected task reply 0x${status.toString(16)}`);
     }
-    if (reply[1] !== tid)
-      throw new TransportError('protocol', `reply for task ${reply[1]} while waiting for ${tid}`);
-    return { failed: status === TaskReply.Error || status === TaskReply.AsyncError, data: reply.subarray(2) };
+    return { failed: status === TaskReply.Error, data: reply.subarray(1) };
   }
 
   private async waitForResult(tid: number): Promise<TaskResult> {
@@ -124,7 +125,7 @@ export class TaskBuffer {
     for (;;) {
       const pushed = await this.awaitAsync(tid, Math.min(this.pollIntervalMs, deadline - Date.now()));
       if (pushed) return pushed;
-      const polled = this.finishedResult(await this.channel.request(Buffer.of(TaskRequest.Req, tid)), tid);
+      const polled = this.finishedResult(await this.channel.request(Buffer.of(TaskRequest.Req, tid)));
       if (polled) return polled;
       if (Date.now() >= deadline) {
         throw new TransportError('timeout', `task ${tid} gave no result within ${this.asyncTimeoutMs} ms`);

@@ -2,6 +2,8 @@
 // It decodes frames, emulates the task buffer (Add/AckAdd/Req/Ack/Abort, pending tasks with
 // asynchronous 0xF0 results), answers a repeated packet ID from its reply cache instead of
 // executing twice, and can inject faults. The fiscal state itself lives in FiscalCore.
+// Replies as real hardware sends them (DEVICES.md): a reply to the host's packet names no task
+// (`A3 <result>`, `A4 <error>`, `A1`/`A2`/`A5` alone); only 0xF0 packets do (`A6|A7 TID <result>`).
 
 import type { ByteLink } from '../../serial/byte-link.js';
 import { decodeCommand, REPLY_MARKER } from '../commands/envelope.js';
@@ -16,13 +18,19 @@ import type { JournalEntry } from './journal.js';
 export interface VirtualAtolOptions extends FiscalCoreOptions, CrcOptions {
   /** Time printing commands (open shift, close receipt, Z report) take; 0 = answer at once. */
   processingMs?: number;
+  /**
+   * 'sync' (default): a task's result comes in the reply to Add (A3/A4), except printing commands
+   * while `processingMs` > 0. 'async': every task is answered A1 first and its result comes later,
+   * as an 0xF0 packet (A6/A7) when the host asked for it (WaitAsyncData) and to Req in any case.
+   */
+  resultMode?: 'sync' | 'async';
   /** Finished tasks the buffer keeps before answering Overflow. */
   bufferCapacity?: number;
 }
 
 interface Task {
   done: boolean;
-  /** Status byte, TID and command reply, as Req returns it. */
+  /** Status byte (A3/A4) and command reply, as Req returns it (no TID). */
   result: Buffer | null;
   timer: NodeJS.Timeout | undefined;
 }
@@ -54,11 +62,13 @@ export class VirtualAtol {
   private last: { id: number; data: Buffer; reply: Buffer; lost: boolean } | null = null;
   private loseNextReply = false;
   private readonly processingMs: number;
+  private readonly asyncMode: boolean;
   private readonly capacity: number;
 
   constructor(private readonly options: VirtualAtolOptions = {}) {
     this.core = new FiscalCore(options);
     this.processingMs = options.processingMs ?? 0;
+    this.asyncMode = options.resultMode === 'async';
     this.capacity = options.bufferCapacity ?? 16;
     this.parser = new FrameParser(
       {
@@ -156,13 +166,13 @@ export class VirtualAtol {
         if (tid === undefined || !this.tasks.has(tid)) return Buffer.of(TaskReply.NotFound);
         clearTimeout(this.tasks.get(tid)!.timer);
         this.tasks.delete(tid);
-        return Buffer.of(TaskReply.Stopped, tid);
+        return Buffer.of(TaskReply.Stopped);
       }
       case TaskRequest.Req: {
         const tid = data[1];
         const task = tid === undefined ? undefined : this.tasks.get(tid);
         if (tid === undefined || !task) return Buffer.of(TaskReply.NotFound);
-        return task.done && task.result ? task.result : Buffer.of(TaskReply.InProgress, tid);
+        return task.done && task.result ? task.result : Buffer.of(TaskReply.InProgress);
       }
       case TaskRequest.Abort:
         this.dispose();
@@ -177,8 +187,8 @@ export class VirtualAtol {
     const tid = data[2];
     const command = flags === undefined || tid === undefined ? null : decodeCommand(data.subarray(3));
     if (tid === undefined || flags === undefined || !command) return Buffer.of(TaskReply.IllegalValue);
-    if (this.tasks.has(tid)) return Buffer.of(TaskReply.AlreadyExists, tid);
-    if (this.tasks.size >= this.capacity) return Buffer.of(TaskReply.Overflow, tid);
+    if (this.tasks.has(tid)) return Buffer.of(TaskReply.AlreadyExists);
+    if (this.tasks.size >= this.capacity) return Buffer.of(TaskReply.Overflow);
     if (this.takeFault('silent-on', command.command)) {
       this.silent = true;
       return null;
@@ -188,24 +198,30 @@ export class VirtualAtol {
 
     const task: Task = { done: false, result: null, timer: undefined };
     this.tasks.set(tid, task);
-    if (this.processingMs > 0 && FiscalCore.isSlow(command.command)) {
-      task.timer = setTimeout(() => {
-        this.finish(task, tid, this.core.execute(command));
-        if (flags & AddFlag.WaitAsyncData && !this.silent) {
-          const async = task.result![0] === TaskReply.Error ? TaskReply.AsyncError : TaskReply.AsyncResult;
-          this.send(ASYNC_PACKET_ID, Buffer.concat([Buffer.of(async), task.result!.subarray(1)]));
-        }
-      }, this.processingMs);
-      return Buffer.of(TaskReply.Pending, tid);
+    const slow = this.processingMs > 0 && FiscalCore.isSlow(command.command);
+    if (this.asyncMode || slow) {
+      task.timer = setTimeout(
+        () => {
+          const failed = this.finish(task, this.core.execute(command));
+          if (flags & AddFlag.WaitAsyncData && !this.silent) {
+            const status = failed ? TaskReply.AsyncError : TaskReply.AsyncResult;
+            this.send(ASYNC_PACKET_ID, Buffer.concat([Buffer.of(status, tid), task.result!.subarray(1)]));
+          }
+        },
+        slow ? this.processingMs : 0,
+      );
+      return Buffer.of(TaskReply.Pending);
     }
-    this.finish(task, tid, this.core.execute(command));
+    this.finish(task, this.core.execute(command));
     return task.result;
   }
 
-  private finish(task: Task, tid: number, reply: Buffer): void {
+  /** Stores the task's result as `A3|A4 <command reply>`; true when the command failed. */
+  private finish(task: Task, reply: Buffer): boolean {
     const failed = reply[0] === REPLY_MARKER && reply[1] !== 0;
     task.done = true;
-    task.result = Buffer.concat([Buffer.of(failed ? TaskReply.Error : TaskReply.Result, tid), reply]);
+    task.result = Buffer.concat([Buffer.of(failed ? TaskReply.Error : TaskReply.Result), reply]);
+    return failed;
   }
 
   private dropFinishedTasks(): void {

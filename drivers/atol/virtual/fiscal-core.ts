@@ -22,6 +22,7 @@ import { decodeBcd } from '../transport/bcd.js';
 import { decodeCp866 } from '../transport/cp866.js';
 import { formatRegisterClock } from './clock.js';
 import type { JournalEntry, JournalPayment, JournalPosition } from './journal.js';
+import { changeOf, takePayment } from './payment-rules.js';
 
 export const DeviceError = {
   WrongPrice: 8,
@@ -300,10 +301,9 @@ export class FiscalCore {
     const p = parsePaymentParams(params);
     if (!p || p.type < 1 || p.type > 5) return errorReply(DeviceError.UnknownCommand);
     if (p.sum <= 0) return errorReply(DeviceError.WrongPrice);
-    receipt.payments.push({ type: p.type, amount: p.sum });
-    const total = sum(receipt.positions);
-    const paid = sum(receipt.payments);
-    return encodePaymentReply(Math.max(0, total - paid), Math.max(0, paid - total));
+    const taken = takePayment(receipt.payments, sum(receipt.positions), { type: p.type, amount: p.sum });
+    if (!taken.accepted) return errorReply(taken.error);
+    return encodePaymentReply(taken.remainder, taken.change);
   }
 
   private closeReceipt(params: Buffer): Buffer {
@@ -311,10 +311,15 @@ export class FiscalCore {
     if (!receipt) return errorReply(DeviceError.ReceiptClosed);
     const p = parseCloseReceiptParams(params);
     if (!p) return errorReply(DeviceError.UnknownCommand);
-    if (p.sum > 0) receipt.payments.push({ type: p.paymentType, amount: p.sum });
     const total = sum(receipt.positions);
-    if (sum(receipt.payments) < total) return errorReply(DeviceError.PaymentsBelowTotal);
+    const payments = [...receipt.payments];
+    if (p.sum > 0) {
+      const taken = takePayment(payments, total, { type: p.paymentType, amount: p.sum });
+      if (!taken.accepted) return errorReply(taken.error);
+    }
+    if (sum(payments) < total) return errorReply(DeviceError.PaymentsBelowTotal);
     if (!this.paper) return errorReply(DeviceError.NoPaper);
+    receipt.payments = payments;
     const doc = this.issueDocument(FnDocumentType.Receipt, total);
     this.receipt = null;
     this.journal.push({
@@ -325,6 +330,7 @@ export class FiscalCore {
       payments: receipt.payments,
       texts: receipt.texts,
       total,
+      change: changeOf(receipt.payments, total),
       fd: doc.fd,
       fp: doc.fp,
       shift: doc.shift,

@@ -24,6 +24,8 @@ export interface JournalReceipt {
   payments: JournalPayment[];
   texts: string[];
   total: number;
+  /** Closed receipts: the change printed (Σ payments − total; only cash can exceed). */
+  change?: number;
   fd?: number;
   fp?: number;
   shift?: number;

@@ -1,5 +1,5 @@
 // Command-line entry of the virtual register: `node dist/drivers/atol/virtual/main.js --port PATH
-// [--baud N] [--processing-ms N]`. It prints JSON lines (events, journal) on stdout and takes
+// [--baud N] [--processing-ms N] [--result-mode sync|async]`. It prints JSON lines (events, journal) on stdout and takes
 // control lines on stdin: `paper on|off`, `silent`, `resume`, `expire-shift`, `bad-crc`,
 // `journal`, `quit`.
 
@@ -17,13 +17,21 @@ function emit(event: Record<string, unknown>): void {
 
 const portPath = argument('port');
 if (!portPath) {
-  process.stderr.write('usage: main.js --port PATH [--baud 115200] [--processing-ms 0]\n');
+  process.stderr.write(
+    'usage: main.js --port PATH [--baud 115200] [--processing-ms 0] [--result-mode sync|async]\n',
+  );
+  process.exit(2);
+}
+const resultMode = argument('result-mode') ?? 'sync';
+if (resultMode !== 'sync' && resultMode !== 'async') {
+  process.stderr.write(`--result-mode must be sync or async, got ${resultMode}\n`);
   process.exit(2);
 }
 
 const running = runVirtualAtol(portPath, {
   baudRate: Number(argument('baud') ?? 115_200),
   processingMs: Number(argument('processing-ms') ?? 0),
+  resultMode,
   reconnect: { minMs: 50, maxMs: 500 },
   onLinkChange: (up, reason) => emit({ event: up ? 'up' : 'down', reason: reason?.message }),
 });
@@ -53,4 +61,4 @@ async function shutdown(): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown());
 process.on('SIGINT', () => void shutdown());
-emit({ event: 'started', port: portPath });
+emit({ event: 'started', port: portPath, resultMode });

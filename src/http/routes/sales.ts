@@ -1,5 +1,6 @@
 // POST /v1/sales: the whole sale through the fiscal register (present only when a register driver is set).
-// 400 bad input or payments ≠ to pay, 403 code needed, 409 receipt state (confirmed elsewhere, needs a
+// 400 bad input or payments that do not fit (below to pay, or non-cash above it; cash may exceed and
+// the answer names the change), 403 code needed, 409 receipt state (confirmed elsewhere, needs a
 // check by hand), 502 the register refused or is unreachable, 503 printed but not recorded yet (repeat it).
 import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';

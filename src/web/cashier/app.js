@@ -1,5 +1,6 @@
 // The cashier page: wires the forms, hotkeys, status polling and scanner stream to the POS API.
 import { ApiError, createApi } from './api.js';
+import { cashGiven, changeHint } from './cash.js';
 import { queryKind, toCustomerQuery } from './customer-input.js';
 import { formatPointsWithWord, formatRubles, parseQuantity, parseRubles, parseWhole } from './money.js';
 import { DraftError, newReceiptId, parseCoupons, ReceiptDraft } from './receipt.js';
@@ -118,6 +119,7 @@ function render() {
     render();
     $('identify-input').focus();
   });
+  showChangeHint();
 }
 
 function startNewReceipt() {
@@ -128,6 +130,8 @@ function startNewReceipt() {
   $('calc-form').reset();
   $('identify-input').value = '';
   $('identify-kind').value = 'auto';
+  $('cash-given').value = '';
+  $('cash-change').textContent = '';
   ui.renderIdentifyHint(null);
   setMode('lines');
   render();
@@ -149,6 +153,8 @@ async function identify() {
   customerSource = res.source;
   input.value = '';
   $('identify-kind').value = 'auto';
+  $('cash-given').value = '';
+  $('cash-change').textContent = '';
   ui.renderIdentifyHint(null);
   render();
   (draft.mode === 'total' ? $('total-input') : $('line-sku')).focus();
@@ -250,12 +256,29 @@ function confirmPath() {
   return `/v1/receipts/${encodeURIComponent(draft.id)}/confirm`;
 }
 
+/** The confirm's payments from "Получено наличными": none when empty, cash with change otherwise. */
+function cashPayments() {
+  const given = cashGiven($('cash-given').value, draft.calculation?.totals.toPay ?? 0);
+  if (given.kind === 'error') {
+    $('cash-given').focus();
+    throw new DraftError(given.message);
+  }
+  return given.kind === 'cash' ? { payments: [{ type: 'cash', amount: given.amount }] } : {};
+}
+
+function showChangeHint() {
+  $('cash-change').textContent = draft.calculation
+    ? changeHint($('cash-given').value, draft.calculation.totals.toPay)
+    : '';
+}
+
 async function confirm() {
   if (!draft.canConfirm) {
     throw new DraftError('Сначала рассчитайте чек (F6): подтверждается то, что показано на экране.');
   }
+  const body = cashPayments();
   try {
-    onConfirmed(await api.post(confirmPath(), {}));
+    onConfirmed(await api.post(confirmPath(), body));
   } catch (err) {
     if (err instanceof ApiError && err.status === 403 && CODE_ERRORS.has(err.code)) {
       openCodeDialog(err);
@@ -272,7 +295,7 @@ async function confirmWithCode() {
     return;
   }
   try {
-    const res = await api.post(confirmPath(), { code });
+    const res = await api.post(confirmPath(), { ...cashPayments(), code });
     $('code-dialog').close();
     onConfirmed(res);
   } catch (err) {
@@ -302,6 +325,7 @@ function onConfirmed(res) {
     `К оплате ${formatRubles(res.totals.toPay)}.`,
     `Начислено ${formatPointsWithWord(res.totals.accruedPoints)}.`,
   ];
+  if (typeof res.change === 'number') parts.push(`Сдача: ${formatRubles(res.change)}.`);
   if (draft.customer && res.balance) parts.push(`Баланс: ${formatPointsWithWord(res.balance.available)}.`);
   startNewReceipt();
   ui.showNotice(parts.join(' '));
@@ -543,6 +567,12 @@ function wire() {
     render();
   });
 
+  $('cash-given').addEventListener('input', showChangeHint);
+  $('cash-given').addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    run(confirm);
+  });
   $('btn-confirm').addEventListener('click', () => run(confirm));
   $('btn-cancel').addEventListener('click', () => run(cancel));
   $('btn-return').addEventListener('click', openReturnDialog);

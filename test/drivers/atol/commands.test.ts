@@ -136,7 +136,7 @@ describe('replies', () => {
       submode: 2,
       receiptNumber: 12,
       shiftNumber: 345,
-      receiptState: 2 as const,
+      receiptState: 2,
       receiptSum: 123456,
     };
     const reply = encodeStatusReply(status);
@@ -144,6 +144,10 @@ describe('replies', () => {
     expect(reply[9]).toBe(0x03); // fiscal | shift open, no paper bit
     expect(reply[17]).toBe(0x21); // submode 2, mode 1
     expect(parseStatusReply(reply)).toEqual(status);
+    // an expense receipt (4) left open is reported as open, so the sync cancels it too
+    const expenseOpen = Buffer.from(reply);
+    expenseOpen[22] = 4;
+    expect(parseStatusReply(expenseOpen).receiptState).toBe(4);
     expect(() => parseStatusReply(reply.subarray(0, 10))).toThrow(RegisterError);
     expect(() => parseStatusReply(errorReply(140))).toThrow(
       expect.objectContaining({ deviceCode: 140 }) as unknown as Error,

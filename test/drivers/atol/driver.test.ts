@@ -74,7 +74,61 @@ describe('AtolRegister ⇄ VirtualAtol', () => {
     expect(seen).toEqual(['connecting', 'ready', 'busy', 'ready']);
   });
 
-  it('refuses a receipt whose payments do not equal the lines, sending nothing', async () => {
+  it('sells with asynchronous results (A1, then F0 A6 TID), pushed or polled with Req', async () => {
+    for (const asyncResults of [true, false]) {
+      sim = simulated({ asyncResults, device: { resultMode: 'async' } });
+      await sim.register.open();
+      const doc = await sim.register.printReceipt(saleRequest());
+      expect(doc.total).toBe(49445);
+      expect(receipts(sim)).toMatchObject([{ status: 'closed', total: 49445 }]);
+      await sim.register.close();
+      sim.device.dispose();
+    }
+  });
+
+  it('cash above the total: the register takes it as given and prints the change', async () => {
+    sim = simulated();
+    await sim.register.open();
+    // 2 × 89,90 + 0,35 kg × 899,00 = 179,80 + 314,65 = 494,45 ₽; 100,00 on card, 500,00 in cash.
+    const doc = await sim.register.printReceipt(
+      saleRequest({
+        payments: [
+          { type: 'cash', amount: 50000 },
+          { type: 'card', amount: 10000 },
+        ],
+      }),
+    );
+    const [receipt] = receipts(sim);
+    expect(doc.total).toBe(49445);
+    // non-cash goes first, so the card never meets a register with nothing left due
+    expect(receipt!.payments).toEqual([
+      { type: 2, amount: 10000 },
+      { type: 1, amount: 50000 },
+    ]);
+    expect(receipt).toMatchObject({ status: 'closed', total: 49445, change: 60000 - 49445 });
+  });
+
+  it('refuses a non-cash payment above the total before sending anything', async () => {
+    sim = simulated();
+    await sim.register.open();
+    const before = sim.device.core.executed.length;
+    for (const payments of [
+      [{ type: 'card' as const, amount: 49446 }],
+      [
+        { type: 'card' as const, amount: 40000 },
+        { type: 'other' as const, amount: 10000 },
+      ],
+    ]) {
+      const error = await expectRegisterError(
+        sim.register.printReceipt(saleRequest({ payments })),
+        REGISTER_LOCAL_CODES.INVALID_REQUEST,
+      );
+      expect(error.message).toContain('only cash gives change');
+    }
+    expect(sim.device.core.executed.length).toBe(before);
+  });
+
+  it('refuses a receipt whose payments do not cover the lines, sending nothing', async () => {
     sim = simulated();
     await sim.register.open();
     const before = sim.device.core.executed.length;

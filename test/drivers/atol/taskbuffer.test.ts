@@ -103,9 +103,7 @@ describe('PacketChannel', () => {
 
 describe('TaskBuffer', () => {
   it('Add with NeedResult returns an A3 result at once; the next Add acknowledges it (AckAdd)', async () => {
-    const { device, tasks } = setup((f) => [
-      reply(f.id, f.data[0] === 0xc2 ? 'A5 01' : `A3 ${f.data[2]!.toString(16).padStart(2, '0')} 55 00 00`),
-    ]);
+    const { device, tasks } = setup((f) => [reply(f.id, f.data[0] === 0xc2 ? 'A5' : 'A3 55 00 00')]);
     const first = await tasks.run(hex('00 00 A5'));
     expect(first).toEqual({ failed: false, data: hex('55 00 00') });
     await tasks.run(hex('00 00 3F'));
@@ -115,7 +113,7 @@ describe('TaskBuffer', () => {
   });
 
   it('A4 marks the task failed with the error reply', async () => {
-    const { tasks } = setup((f) => [reply(f.id, 'A4 00 55 67 00')]);
+    const { tasks } = setup((f) => [reply(f.id, 'A4 55 67 00')]);
     expect(await tasks.run(hex('00 00 92 00 01'))).toEqual({ failed: true, data: hex('55 67 00') });
   });
 
@@ -123,7 +121,7 @@ describe('TaskBuffer', () => {
     const { device, tasks } = setup((f) => {
       if (f.data[0] !== 0xc1) return [];
       setTimeout(() => device.send(reply(0xf0, 'A6 00 55 00 00')), 5);
-      return [reply(f.id, 'A1 00')];
+      return [reply(f.id, 'A1')];
     });
     expect(await tasks.run(hex('00 00 4A 00 01 00 00 00 00 00'))).toEqual({
       failed: false,
@@ -135,7 +133,7 @@ describe('TaskBuffer', () => {
   it('an asynchronous error (A7) is a failed result', async () => {
     const { device, tasks } = setup((f) => {
       setTimeout(() => device.send(reply(0xf0, 'A7 00 55 67 00')), 5);
-      return [reply(f.id, 'A1 00')];
+      return [reply(f.id, 'A1')];
     });
     expect(await tasks.run(hex('00 00 4A'))).toEqual({ failed: true, data: hex('55 67 00') });
   });
@@ -143,16 +141,16 @@ describe('TaskBuffer', () => {
   it('A1/A2/A8 without an async packet: polls with Req until A3', async () => {
     let polls = 0;
     const { device, tasks } = setup((f) => {
-      if (f.data[0] === 0xc1) return [reply(f.id, 'A1 00')];
+      if (f.data[0] === 0xc1) return [reply(f.id, 'A1')];
       polls++;
-      return [reply(f.id, polls < 2 ? 'A2 00' : polls < 3 ? 'A8 00' : 'A3 00 55 00 00')];
+      return [reply(f.id, polls < 2 ? 'A2' : polls < 3 ? 'A8' : 'A3 55 00 00')];
     });
     expect(await tasks.run(hex('00 00 5A'))).toEqual({ failed: false, data: hex('55 00 00') });
     expect(device.received.slice(1).map((f) => f.data)).toEqual([hex('C3 00'), hex('C3 00'), hex('C3 00')]);
   });
 
   it('times out when the task never finishes', async () => {
-    const { tasks } = setup((f) => [reply(f.id, f.data[0] === 0xc1 ? 'A1 00' : 'A2 00')]);
+    const { tasks } = setup((f) => [reply(f.id, f.data[0] === 0xc1 ? 'A1' : 'A2')]);
     await expect(tasks.run(hex('00 00 5A'))).rejects.toMatchObject({ failure: 'timeout' });
   });
 
@@ -163,22 +161,37 @@ describe('TaskBuffer', () => {
       ['B3', 'not found'],
       ['B4', 'illegal value'],
     ] as const) {
-      const { tasks } = setup((f) => [reply(f.id, `${code} 00`)]);
+      const { tasks } = setup((f) => [reply(f.id, code)]);
       const error = await tasks.run(hex('00 00 3F')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TaskBufferError);
       expect((error as Error).message).toContain(text);
     }
   });
 
-  it('a result for another task is a protocol error', async () => {
-    const { tasks } = setup((f) => [reply(f.id, 'A3 09 55 00 00')]);
+  it('A3 carries no TID: the byte after it is the result, whatever the task number', async () => {
+    // A reading that takes a TID after A3 would see task 0x44 / 0x55 here and fail.
+    const { tasks } = setup((f) => [reply(f.id, f.data[5] === 0x3f ? 'A3 44 01 02' : 'A3 55 00 00')]);
+    expect(await tasks.run(hex('00 00 3F'))).toEqual({ failed: false, data: hex('44 01 02') });
+    expect(await tasks.run(hex('00 00 A5'))).toEqual({ failed: false, data: hex('55 00 00') });
+  });
+
+  it('an asynchronous status (A6/A7) in the reply to our own packet is a protocol error', async () => {
+    const { tasks } = setup((f) => [reply(f.id, 'A6 00 55 00 00')]);
     await expect(tasks.run(hex('00 00 3F'))).rejects.toMatchObject({ failure: 'protocol' });
   });
 
+  it('ignores an 0xF0 result for another task and keeps waiting for its own', async () => {
+    const { device, tasks } = setup((f) => {
+      if (f.data[0] !== 0xc1) return [reply(f.id, 'A2')];
+      setTimeout(() => device.send(reply(0xf0, 'A6 09 55 01 00')), 2);
+      setTimeout(() => device.send(reply(0xf0, 'A6 00 55 00 00')), 10);
+      return [reply(f.id, 'A1')];
+    });
+    expect(await tasks.run(hex('00 00 4A'))).toEqual({ failed: false, data: hex('55 00 00') });
+  });
+
   it('Abort sends C4 and forgets the unacknowledged task', async () => {
-    const { device, tasks } = setup((f) => [
-      reply(f.id, f.data[0] === 0xc4 ? 'A5' : `A3 ${f.data[2]!.toString(16).padStart(2, '0')} 55 00 00`),
-    ]);
+    const { device, tasks } = setup((f) => [reply(f.id, f.data[0] === 0xc4 ? 'A5' : 'A3 55 00 00')]);
     await tasks.run(hex('00 00 3F'));
     await tasks.abort();
     await tasks.run(hex('00 00 3F'));
