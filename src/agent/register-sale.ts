@@ -123,6 +123,12 @@ export class RegisterSaleService {
         { lastDocument: review.lastDocument },
       );
     }
+    // From its calculation to its confirm the receipt is this sale's: a till's confirm, cancel or
+    // recalculation of it waits, and then sees the sale.
+    return this.o.till.exclusive(req.receiptId, () => this.sellReceipt(tillId, req));
+  }
+
+  private async sellReceipt(tillId: string, req: SaleRequest): Promise<SaleResponse> {
     const done = await this.confirmedSale(req.receiptId);
     if (done) return done;
 

@@ -77,8 +77,11 @@ export type PrintedConfirmWaiver = 'hold-expired' | 'cancelled';
 export class TillService implements TillApi {
   private readonly newId: () => string;
   private readonly verifiedCodes = new Map<string, string>();
-  /** One return at a time per receipt and per returnId (a foreign one waits on the cloud mid-way). */
-  private readonly returnsLock = new KeyedLock();
+  /**
+   * One operation at a time per receipt (calculate, confirm, cancel, returns against it, a register
+   * sale) and per returnId: each waits on the cloud or the disk between its checks and its write.
+   */
+  private readonly receiptLock = new KeyedLock();
   private readonly calculatedListeners = new Set<(tillId: string, res: CalculateResponse) => void>();
 
   /** Devices that show the receipt (customer display) listen here; a failing listener is ignored. */
@@ -107,7 +110,24 @@ export class TillService implements TillApi {
 
   // ------------------------------------------------------------------ calculate
 
-  async calculate(tillId: string, req: CalculateRequest): Promise<CalculateResponse> {
+  /**
+   * Runs `work` as the only operation on the receipt: calls of this service about it made from
+   * inside `work` are part of it and run at once; every other one waits until `work` has ended.
+   */
+  exclusive<T>(receiptId: string, work: () => Promise<T>): Promise<T> {
+    return this.receiptLock.run([receiptKey(receiptId)], work);
+  }
+
+  /** Receipts (and returnIds) with an operation running or waiting: 0 when the till is idle. */
+  get receiptsInProgress(): number {
+    return this.receiptLock.size;
+  }
+
+  calculate(tillId: string, req: CalculateRequest): Promise<CalculateResponse> {
+    return this.exclusive(req.receiptId, () => this.calculateNow(tillId, req));
+  }
+
+  private async calculateNow(tillId: string, req: CalculateRequest): Promise<CalculateResponse> {
     this.refuseIfConfirmed(req.receiptId);
     const previous = this.o.openReceipts.get(req.receiptId);
     if (previous?.status === 'cancelled') {
@@ -217,7 +237,11 @@ export class TillService implements TillApi {
 
   // ------------------------------------------------------------------ confirm
 
-  async confirm(tillId: string, receiptId: string, req: ConfirmRequest): Promise<ConfirmResponse> {
+  confirm(tillId: string, receiptId: string, req: ConfirmRequest): Promise<ConfirmResponse> {
+    return this.exclusive(receiptId, () => this.confirmNow(tillId, receiptId, req));
+  }
+
+  private async confirmNow(tillId: string, receiptId: string, req: ConfirmRequest): Promise<ConfirmResponse> {
     const done = this.saleOf(receiptId);
     if (done) return this.confirmResponse(done.tx);
     const open = this.o.openReceipts.get(receiptId);
@@ -250,11 +274,20 @@ export class TillService implements TillApi {
    * A receipt cancelled meanwhile is a conflict only a person settles: refused unless
    * `evenIfCancelled`. `waived` names what a till's confirm would have refused.
    */
-  async confirmPrinted(
+  confirmPrinted(
     tillId: string,
     receiptId: string,
     req: ConfirmRequest & { fiscal: Fiscal },
     o: { evenIfCancelled?: boolean } = {},
+  ): Promise<ConfirmResponse & { waived: PrintedConfirmWaiver[] }> {
+    return this.exclusive(receiptId, () => this.confirmPrintedNow(tillId, receiptId, req, o));
+  }
+
+  private async confirmPrintedNow(
+    tillId: string,
+    receiptId: string,
+    req: ConfirmRequest & { fiscal: Fiscal },
+    o: { evenIfCancelled?: boolean },
   ): Promise<ConfirmResponse & { waived: PrintedConfirmWaiver[] }> {
     const done = this.saleOf(receiptId);
     if (done) return { ...this.confirmResponse(done.tx), waived: [] };
@@ -287,7 +320,15 @@ export class TillService implements TillApi {
   }
 
   /** The checks of confirm that need no write: a register sale runs them before printing. */
-  async precheckConfirm(tillId: string, receiptId: string, code: string | undefined): Promise<void> {
+  precheckConfirm(tillId: string, receiptId: string, code: string | undefined): Promise<void> {
+    return this.exclusive(receiptId, () => this.precheckConfirmNow(tillId, receiptId, code));
+  }
+
+  private async precheckConfirmNow(
+    tillId: string,
+    receiptId: string,
+    code: string | undefined,
+  ): Promise<void> {
     const open = this.o.openReceipts.get(receiptId);
     if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не рассчитан`);
     if (open.status === 'cancelled')
@@ -309,7 +350,14 @@ export class TillService implements TillApi {
 
   // ------------------------------------------------------------------ cancel
 
-  async cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }> {
+  cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }> {
+    return this.exclusive(receiptId, () => this.cancelNow(tillId, receiptId));
+  }
+
+  private async cancelNow(
+    tillId: string,
+    receiptId: string,
+  ): Promise<{ receiptId: string; status: 'cancelled' }> {
     if (this.saleOf(receiptId)) {
       throw new TillError(409, 'RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён: оформите возврат`);
     }
@@ -317,12 +365,25 @@ export class TillService implements TillApi {
     if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} не найден`);
     if (open.tillId !== tillId)
       throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${receiptId} открыт на другой кассе`);
-    if (open.status !== 'cancelled') await this.cancelOpen(open);
+    if (open.status !== 'cancelled') await this.tombstone(open);
     return { receiptId, status: 'cancelled' };
   }
 
-  /** Releases the hold and keeps a tombstone so a late confirm is refused (used by the TTL reaper too). */
-  async cancelOpen(open: OpenReceipt): Promise<void> {
+  /**
+   * The TTL reaper's cancel of a calculation it found expired. It takes its turn like a till's
+   * cancel and does nothing when, meanwhile, the receipt was confirmed, cancelled or calculated again.
+   */
+  cancelOpen(seen: OpenReceipt): Promise<void> {
+    return this.exclusive(seen.receiptId, async () => {
+      if (this.saleOf(seen.receiptId)) return;
+      const open = this.o.openReceipts.get(seen.receiptId);
+      if (open?.status !== 'calculated' || open.expiresAt !== seen.expiresAt) return;
+      await this.tombstone(open);
+    });
+  }
+
+  /** Releases the hold and keeps a tombstone so a late confirm is refused. */
+  private async tombstone(open: OpenReceipt): Promise<void> {
     if (open.holdId) await this.releaseHold(open.holdId);
     await this.o.openReceipts.put({ ...open, status: 'cancelled', holdId: undefined });
   }
@@ -340,7 +401,7 @@ export class TillService implements TillApi {
   // ------------------------------------------------------------------ returns
 
   async createReturn(tillId: string, req: ReturnRequest): Promise<ReturnResponse> {
-    return this.returnsLock.run([`receipt:${req.receiptId}`, `return:${req.returnId}`], () =>
+    return this.receiptLock.run([receiptKey(req.receiptId), `return:${req.returnId}`], () =>
       this.createReturnNow(tillId, req),
     );
   }
@@ -783,6 +844,11 @@ function returnResponse(tx: Tx): ReturnResponse {
       accruedPoints: l.accruedPoints,
     })),
   };
+}
+
+/** The lock key of everything about one receipt (its sale and the returns against it). */
+function receiptKey(receiptId: string): string {
+  return `receipt:${receiptId}`;
 }
 
 /** Why the cloud could not answer, for the till's `details` (the sync errors carry no personal data). */

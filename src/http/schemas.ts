@@ -80,11 +80,24 @@ export const Payment = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * A fiscal document or sign number as registers and their drivers report it: a JSON number (a whole
+ * number that JSON carries exactly) or a string of digits. The agent stores the digits.
+ */
+const FiscalNumber = (description: string) =>
+  Type.Union(
+    [
+      Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+      Type.String({ pattern: '^[0-9]{1,32}$' }),
+    ],
+    { description: `${description}: a number or a string of digits (stored as the digits)` },
+  );
+
 export const Fiscal = Type.Object(
   {
     fn: Type.String({ minLength: 1, maxLength: 32 }),
-    fd: Type.String({ minLength: 1, maxLength: 32 }),
-    fp: Type.String({ minLength: 1, maxLength: 32 }),
+    fd: FiscalNumber('fiscal document number'),
+    fp: FiscalNumber('fiscal sign'),
     at: Type.String({ minLength: 1, maxLength: 40 }),
   },
   { additionalProperties: false },

@@ -1,7 +1,7 @@
 // The till's receipt routes: identify, calculate, confirm, cancel, read back, returns.
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { CustomerQuery as Query, TillApi } from '../../agent/till-api.js';
+import type { ConfirmRequest, CustomerQuery as Query, TillApi } from '../../agent/till-api.js';
 import * as S from '../schemas.js';
 
 export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; onConfirmed?: () => void }) {
@@ -39,7 +39,7 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
       },
     },
     async (req) => {
-      const res = await till.confirm(req.tillId, req.params.receiptId, req.body ?? {});
+      const res = await till.confirm(req.tillId, req.params.receiptId, withFiscalDigits(req.body ?? {}));
       opts.onConfirmed?.();
       return res;
     },
@@ -68,4 +68,11 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
     },
     async (req) => till.createReturn(req.tillId, req.body),
   );
+}
+
+/** `fd` and `fp` as the digits the schema let through: a number (exact, ≥ 0) becomes its decimal digits. */
+function withFiscalDigits(body: Static<typeof S.ConfirmBody>): ConfirmRequest {
+  const { fiscal, ...rest } = body;
+  if (!fiscal) return rest;
+  return { ...rest, fiscal: { ...fiscal, fd: String(fiscal.fd), fp: String(fiscal.fp) } };
 }
