@@ -128,7 +128,7 @@ describe('startCloud on pglite:DIR with the demo seed', () => {
     await enrol('e3', 'own', { totals: { accruedPoints: 150 } }, 3);
     await enrol('e4', 'none', { totals: { accruedPoints: 0 }, bonusPoints: 0 }, 4);
     await enrol('e5', 'marked', { totals: { accruedPoints: 150 } }, 5);
-    expect(await migrate(db)).toEqual([2]);
+    expect(await migrate(db, MIGRATIONS.slice(0, 2))).toEqual([2]);
     const rows = await db.query<{ id: string; enrolment_bonus_tx: string | null }>(
       'SELECT id, enrolment_bonus_tx FROM customers ORDER BY id',
     );
