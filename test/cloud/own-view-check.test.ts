@@ -92,6 +92,22 @@ describe("the cloud's own view of the customer", { timeout: 120_000 }, () => {
     expect(item.differences).toContainEqual({ field: 'customer.tierId', agent: 'gold', cloud: 'standard' });
     expect(item.differences).toContainEqual({ field: 'totals.discount', agent: 10000, cloud: 0 });
 
+    // The central page lists it: its overview marks the receipt and names the tier field.
+    const overview = await cloud.request<{
+      receipts: ReceiptItem[];
+      diffs: { id: string; recomputeDiff: { differences: unknown[] } }[];
+    }>('GET', '/central/api/overview');
+    expect(overview.body.receipts.find((r) => r.id === gold.id)?.check).toBe('differs');
+    expect(overview.body.diffs.find((r) => r.id === gold.id)?.recomputeDiff.differences).toContainEqual({
+      field: 'customer.tierId',
+      agent: 'gold',
+      cloud: 'standard',
+    });
+    const page = await fetch(`${cloud.url}/`);
+    const html = await page.text();
+    expect(html).toContain("r.check === 'differs'");
+    expect(html).toContain("'customer.tierId': 'уровень покупателя'");
+
     const honest = saleClaiming(id, 'standard', 100000);
     await send(honest);
     const ok = await receipt(honest.id);

@@ -4,7 +4,7 @@
 // instant of that change, and not a millisecond before. The time-change job reads only the customers
 // that are due, and running it twice or several times at once changes nothing more.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCustomer } from '../../src/cloud/store/customers.js';
+import { createCustomer, touchCustomer } from '../../src/cloud/store/customers.js';
 import { applyTimeChanges } from '../../src/cloud/time-changes.js';
 import { parseProgram } from '../../src/domain/index.js';
 import type { CachedCustomer, CustomersPage, Tx, TxResult } from '../../src/protocol/sync.js';
@@ -179,6 +179,32 @@ describe('the customers feed carries what time changed', { timeout: 120_000 }, (
     moveTo(closes);
     after = await pull(after.cursor);
     expect(after.customers.map((c) => [c.id, c.updatedAt])).toEqual([['bday-1', '2026-11-29T21:00:00.000Z']]);
+  });
+});
+
+describe('the birthday bonus across a new year', { timeout: 120_000 }, () => {
+  it('a bonus used in December is free again at the start of 1 January (Moscow), inside the window', async () => {
+    await start();
+    // Birthday 30 December: the window is 27 December – 2 January; the bonus was taken this year.
+    await createCustomer(cloud.db, { id: 'nye', cards: [card(7004)], birthday: '12-30' }, cloud.now());
+    moveTo(Date.parse('2026-12-28T12:00:00+03:00'));
+    await cloud.db.query('UPDATE customers SET birthday_bonus_year = 2026 WHERE id = $1', ['nye']);
+    await touchCustomer(cloud.db, 'nye', cloud.now());
+    let feed = await pull();
+    expect(feed.customers.find((c) => c.id === 'nye')).toMatchObject({ birthdayBonusUsed: true });
+
+    const newYear = Date.parse('2026-12-31T21:00:00Z'); // 1 January 2027 00:00 in Moscow
+    moveTo(newYear - SECOND);
+    feed = await pull(feed.cursor);
+    expect(feed.customers).toEqual([]);
+    moveTo(newYear);
+    feed = await pull(feed.cursor);
+    expect(feed.customers).toHaveLength(1);
+    expect(feed.customers[0]).toMatchObject({
+      id: 'nye',
+      birthdayBonusUsed: false,
+      updatedAt: '2026-12-31T21:00:00.000Z',
+    });
   });
 });
 
