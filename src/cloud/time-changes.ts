@@ -36,6 +36,9 @@ export async function applyTimeChanges(
 ): Promise<TimeChangeRun> {
   const round = opts.round ?? DEFAULT_ROUND;
   const total: TimeChangeRun = { checked: 0, changed: 0 };
+  // Most runs (every feed pull) find nobody due: one indexed read, no transaction.
+  const any = await db.query('SELECT 1 FROM customers WHERE next_change_at <= $1 LIMIT 1', [ctx.now]);
+  if (any.length === 0) return total;
   for (let i = 0; i < (opts.maxRounds ?? Number.POSITIVE_INFINITY); i++) {
     const done = await db.transaction((q) => oneRound(q, ctx, round));
     total.checked += done.checked;
@@ -61,15 +64,18 @@ async function oneRound(q: Queryable, ctx: TimeChangeContext, limit: number): Pr
       continue;
     }
     const edges = await timeEdges(q, row, row.updated_at, ctx);
+    // Never due again at this same instant (a stored time finer than a millisecond reads back
+    // truncated): the run always ends.
+    const next = edges.next && edges.next <= ctx.now ? new Date(ctx.now.getTime() + 1) : edges.next;
     if (edges.last) {
       changed++;
       await q.query(
         `UPDATE customers SET change_seq = nextval('customer_change_seq'), updated_at = $2, next_change_at = $3
          WHERE id = $1`,
-        [row.id, edges.last, edges.next],
+        [row.id, edges.last, next],
       );
     } else {
-      await q.query('UPDATE customers SET next_change_at = $2 WHERE id = $1', [row.id, edges.next]);
+      await q.query('UPDATE customers SET next_change_at = $2 WHERE id = $1', [row.id, next]);
     }
   }
   return { checked: due.length, changed };
