@@ -23,6 +23,18 @@ export function toSnapshot(c: CachedCustomer, balance: Balance, baseTierOnly: bo
   };
 }
 
+/**
+ * A cached customer too old to trust offline (it then gets the base tier): judged by the age of that
+ * customer's own data — the `updatedAt` of its feed entry, the last time its tier, balance or
+ * birthday state changed for any reason, time included — never by when the cache was last pulled.
+ * An entry without a readable `updatedAt` is not trusted.
+ */
+export function cachedEntryIsStale(c: CachedCustomer, nowMs: number, maxAgeMs: number): boolean {
+  const updated = Date.parse(c.updatedAt);
+  if (Number.isNaN(updated)) return true;
+  return nowMs - updated > maxAgeMs;
+}
+
 export function customerView(
   program: Program,
   resolved: ResolvedCustomer,

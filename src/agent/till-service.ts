@@ -13,7 +13,13 @@ import type {
 import { customerKeyOf } from '../protocol/customer-key.js';
 import type { Fiscal, ReceiptForReturn, Tx } from '../protocol/sync.js';
 import type { CustomerResolver, ResolvedCustomer } from './customer-resolver.js';
-import { type Balance, customerView, newcomerSnapshot, toSnapshot } from './customer-view.js';
+import {
+  type Balance,
+  cachedEntryIsStale,
+  customerView,
+  newcomerSnapshot,
+  toSnapshot,
+} from './customer-view.js';
 import { KeyedLock } from './keyed-lock.js';
 import { addBalances, unsyncedEffect } from './local-balance.js';
 import { OnlineDeadline } from './online-deadline.js';
@@ -49,7 +55,7 @@ export interface TillServiceOptions {
   storeId: string;
   timezone: string;
   receiptTtlSec: number;
-  /** Offline, a cache older than this gives the base tier. */
+  /** Offline, a cached customer whose data (its `updatedAt`) is older than this gets the base tier. */
   cacheMaxAgeMs: number;
   program: ProgramHolder;
   journal: Journal;
@@ -59,8 +65,6 @@ export interface TillServiceOptions {
   cloud: CloudGateway | null;
   /** The sync engine's view: was the last call to the cloud successful? */
   cloudOnline: () => boolean;
-  /** When the cache was last refreshed from the cloud (ISO), or null. */
-  lastPullAt: () => string | null;
   now: () => Date;
   newId?: () => string;
   /** Called after each durable confirm (the sync client pushes soon after). */
@@ -602,16 +606,14 @@ export class TillService implements TillApi {
       snapshot: toSnapshot(
         resolved.customer,
         balance,
-        offline && resolved.source === 'cache' && this.cacheIsStale(),
+        // A store without a cloud has nothing to refresh its cache from: it works from what it has.
+        offline &&
+          resolved.source === 'cache' &&
+          this.o.cloud !== null &&
+          cachedEntryIsStale(resolved.customer, this.o.now().getTime(), this.o.cacheMaxAgeMs),
       ),
       offlineRedeemed: effect.offlineRedeemed,
     };
-  }
-
-  private cacheIsStale(): boolean {
-    const last = this.o.lastPullAt();
-    if (!last) return false; // a store without a cloud works from what it has
-    return this.o.now().getTime() - Date.parse(last) > this.o.cacheMaxAgeMs;
   }
 
   private async checkCoupons(

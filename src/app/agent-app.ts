@@ -150,7 +150,6 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       resolver,
       cloud: sync.gateway,
       cloudOnline: () => sync.status().state === 'online',
-      lastPullAt: () => sync.lastPullAt(),
       now,
       onJournalAppend: () => sync.kick(),
       onlineDeadlineMs: cfg.cloud?.deadlineMs,

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import cron from 'node-cron';
 import pino, { type Logger } from 'pino';
 import type { CloudServices } from './cloud-services.js';
 import type { CloudConfig } from './config.js';
@@ -21,6 +22,7 @@ import { type SmsGateway, TestSmsGateway } from './sms-gateway.js';
 import { ProgramStore } from './store/program-store.js';
 import { QrKeyStore } from './store/qr-keys.js';
 import type { Clock } from './time.js';
+import { applyTimeChanges } from './time-changes.js';
 
 export interface StartCloudOptions {
   logger?: Logger;
@@ -30,6 +32,8 @@ export interface StartCloudOptions {
   db?: Db;
   /** The real SMS provider; the default TestSmsGateway only logs and shows the codes. */
   sms?: SmsGateway;
+  /** node-cron expression (with seconds) of the time-change job; default every minute. */
+  timeChangesCron?: string;
 }
 
 export interface RunningCloud {
@@ -93,6 +97,21 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
     registerCentralRoutes(app, services);
     registerPageRoutes(app, services);
     await app.listen({ host: config.http.host, port: config.http.port });
+    // Hands the agents the customers time changed (time-changes.ts). A feed pull catches up too,
+    // so this only keeps the feed current between pulls; overlapping runs are skipped.
+    let timeRun: Promise<void> = Promise.resolve();
+    const timeJob = cron.schedule(
+      opts.timeChangesCron ?? '0 * * * * *',
+      () => {
+        timeRun = applyTimeChanges(db, { program: programs.program, timezone: config.timezone, now: clock() })
+          .then((run) => {
+            if (run.changed > 0) logger.info(run, 'time changed customers');
+          })
+          .catch((err: unknown) => logger.error({ err }, 'time-change job failed'));
+        return timeRun;
+      },
+      { name: 'time-changes', noOverlap: true },
+    );
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
     const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
@@ -103,6 +122,8 @@ export async function startCloud(config: CloudConfig, opts: StartCloudOptions = 
       db,
       routes,
       close: async () => {
+        await timeJob.destroy();
+        await timeRun;
         await app.close();
         if (ownsDb) await db.close();
       },

@@ -24,6 +24,22 @@ function birthdayIn(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, d) / 86_400_000;
 }
 
+/**
+ * The window around the birthday of `year`, as local day numbers (days since 1970-01-01): the
+ * first and the last day in it; null when `birthday` is not a day of any year.
+ */
+export function birthdayWindowDays(
+  birthday: string,
+  year: number,
+  daysBefore: number,
+  daysAfter: number,
+): [number, number] | null {
+  const md = parseBirthday(birthday);
+  if (!md) return null;
+  const b = birthdayIn(year, md[0], md[1]);
+  return [b - daysBefore, b + daysAfter];
+}
+
 /** Whether the local date `date` (YYYY-MM-DD) is within the window around `birthday` ("MM-DD"). */
 export function birthdayWindowContains(
   birthday: string | undefined,

@@ -1,6 +1,6 @@
 // The pure loyalty core: what other layers import. No I/O, no clock, no module state.
 export { accrualPercent } from './accrual.js';
-export { birthdayWindowContains, inBirthdayWindow, parseBirthday } from './birthday.js';
+export { birthdayWindowContains, birthdayWindowDays, inBirthdayWindow, parseBirthday } from './birthday.js';
 export { calculate } from './calculation.js';
 export { DomainError, type DomainErrorCode } from './errors.js';
 export { fiscalPositions } from './fiscal.js';

@@ -9,7 +9,8 @@ import { openDb } from '../../src/cloud/db/open-db.js';
 import { openPglite } from '../../src/cloud/db/pglite-db.js';
 import { demoCards, loadDemoData } from '../../src/cloud/seed/demo-data.js';
 import { startCloud } from '../../src/cloud/start-cloud.js';
-import { ean13Valid } from '../../src/domain/index.js';
+import { applyTimeChanges } from '../../src/cloud/time-changes.js';
+import { ean13Valid, parseProgram } from '../../src/domain/index.js';
 import type { CachedCustomer, QrKey } from '../../src/protocol/sync.js';
 import { openTestDb, testProgram } from './harness.js';
 
@@ -128,7 +129,7 @@ describe('startCloud on pglite:DIR with the demo seed', () => {
     await enrol('e3', 'own', { totals: { accruedPoints: 150 } }, 3);
     await enrol('e4', 'none', { totals: { accruedPoints: 0 }, bonusPoints: 0 }, 4);
     await enrol('e5', 'marked', { totals: { accruedPoints: 150 } }, 5);
-    expect(await migrate(db)).toEqual([2]);
+    expect(await migrate(db, MIGRATIONS.slice(0, 2))).toEqual([2]);
     const rows = await db.query<{ id: string; enrolment_bonus_tx: string | null }>(
       'SELECT id, enrolment_bonus_tx FROM customers ORDER BY id',
     );
@@ -137,6 +138,39 @@ describe('startCloud on pglite:DIR with the demo seed', () => {
       { id: 'marked', enrolment_bonus_tx: 'earlier' },
       { id: 'none', enrolment_bonus_tx: null },
       { id: 'own', enrolment_bonus_tx: 'e3' },
+    ]);
+  });
+
+  it('migration 3 makes every customer due from its last change: the first job run finds what moved', async () => {
+    const db = await openPglite(null);
+    cleanups.push(() => db.close());
+    await migrate(db, MIGRATIONS.slice(0, 2));
+    const changed = new Date('2026-11-01T10:00:00Z');
+    const matured = new Date('2026-11-02T10:00:00Z');
+    for (const id of ['moved', 'still']) {
+      await db.query(
+        `INSERT INTO customers (id, created_at, updated_at, change_seq) VALUES ($1, $2, $2, nextval('customer_change_seq'))`,
+        [id, changed],
+      );
+    }
+    await db.query(
+      `INSERT INTO point_lots (customer_id, kind, points, remaining, available_at, created_at)
+       VALUES ('moved', 'earned', 10, 10, $1, $2)`,
+      [matured, changed],
+    );
+    expect(await migrate(db)).toEqual([3]);
+    const run = await applyTimeChanges(db, {
+      program: parseProgram(testProgram()),
+      timezone: 'Europe/Moscow',
+      now: new Date('2026-11-03T10:00:00Z'),
+    });
+    expect(run).toEqual({ checked: 2, changed: 1 });
+    const rows = await db.query<{ id: string; updated_at: Date; next_change_at: Date | null }>(
+      'SELECT id, updated_at, next_change_at FROM customers ORDER BY id',
+    );
+    expect(rows).toEqual([
+      { id: 'moved', updated_at: matured, next_change_at: null },
+      { id: 'still', updated_at: changed, next_change_at: null },
     ]);
   });
 });

@@ -77,7 +77,12 @@ export async function openTestDb(): Promise<{ db: Db; drop(): Promise<void> }> {
 }
 
 export async function startTestCloud(
-  opts: { program?: Record<string, unknown>; start?: Date } = {},
+  opts: {
+    program?: Record<string, unknown>;
+    start?: Date;
+    /** The time-change job's schedule (real time); tests that run the job themselves push it away. */
+    timeChangesCron?: string;
+  } = {},
 ): Promise<TestCloud> {
   const dir = await mkdtemp(join(tmpdir(), 'cloud-test-'));
   const program = opts.program ?? testProgram();
@@ -95,7 +100,13 @@ export async function startTestCloud(
   const clock = () => new Date(now);
   const { db, drop } = await openTestDb();
   const sms = new TestSmsGateway(null, clock);
-  const cloud = await startCloud(config, { logger: pino({ level: 'silent' }), clock, db, sms });
+  const cloud = await startCloud(config, {
+    logger: pino({ level: 'silent' }),
+    clock,
+    db,
+    sms,
+    ...(opts.timeChangesCron ? { timeChangesCron: opts.timeChangesCron } : {}),
+  });
   return {
     url: cloud.url,
     db,

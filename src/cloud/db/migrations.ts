@@ -196,6 +196,19 @@ FROM (
 WHERE c.id = first.customer_id AND c.enrolment_bonus_tx IS NULL
 `,
   },
+  {
+    // Time changes a customer without any receipt (points mature and expire, the spend window slides,
+    // a birthday window opens): the time-change job (src/cloud/time-changes.ts) picks the customers
+    // whose next such date has come by this indexed column. NULL = nothing will change with time.
+    // Every customer starts due from its last change, so the first run finds what already moved.
+    version: 3,
+    name: 'customer-next-change',
+    sql: `
+ALTER TABLE customers ADD COLUMN next_change_at timestamptz;
+UPDATE customers SET next_change_at = updated_at;
+CREATE INDEX customers_next_change ON customers (next_change_at) WHERE next_change_at IS NOT NULL
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {

@@ -2,6 +2,7 @@
 // expire first), add the earned lot, count the spend for the tier, spend single-use coupons,
 // mark the birthday bonus used — and record what the re-check found. An enrolment bonus the
 // cloud refused (the customer already had one) is left out of the earned points, and shown.
+import { tierBySpend } from '../../domain/index.js';
 import type { CustomerSnapshot, Points, Program } from '../../domain/types.js';
 import type { Tx } from '../../protocol/sync.js';
 import { addDays, localYear } from '../time.js';
@@ -10,6 +11,9 @@ import type { ApplyOutcome } from './ingest-context.js';
 import { DiffCollector } from './recompute-diff.js';
 import { recomputeSale } from './recompute-sale.js';
 import { REFUSED_BONUS_FIELD } from './tx-book.js';
+
+/** The difference shown when the till served another tier than the cloud's spend window gives. */
+export const TIER_FIELD = 'customer.tierId';
 
 export function applySale(s: BatchState, tx: Tx): ApplyOutcome {
   const diff = new DiffCollector(tx.programVersion);
@@ -26,14 +30,19 @@ export function applySale(s: BatchState, tx: Tx): ApplyOutcome {
   if (program) {
     let snapshot: CustomerSnapshot | null = null;
     if (resolved) {
+      // The cloud's own view at the receipt's time — never the till's claim: the tier from the spend
+      // window that ends at the sale, the balance then, its own birthday record.
       const row = resolved.customer.row;
+      const periodSpend = s.spend.periodAt(row.id, at, program.tierPeriodDays);
       snapshot = {
         id: row.id,
-        periodSpend: s.spend.period(row.id, at, rules.tierPeriodDays),
-        balance: s.lots.balance(row.id),
+        periodSpend,
+        balance: s.lots.balance(row.id, at),
         birthdayBonusUsed: row.birthday_bonus_year === year,
       };
-      if (tx.customer.tierId) snapshot.tierId = tx.customer.tierId;
+      if (tx.customer.tierId !== undefined) {
+        diff.compare(TIER_FIELD, tx.customer.tierId, tierBySpend(program, periodSpend).id);
+      }
       if (row.birthday) snapshot.birthday = row.birthday;
       if (row.offline_allowance !== null) snapshot.offlineAllowance = row.offline_allowance;
     }

@@ -23,6 +23,8 @@ export const CUSTOMERS = {
     created_at: { type: 'timestamptz', of: (c) => c.created_at },
     updated_at: { type: 'timestamptz', of: (c) => c.updated_at },
     change_seq: { type: 'bigint', of: (c) => c.change_seq },
+    // Due from its last change: the time-change job finds what time changes next from there.
+    next_change_at: { type: 'timestamptz', of: (c) => c.updated_at },
   },
 } satisfies Table<CustomerRow>;
 
@@ -33,6 +35,7 @@ export const CUSTOMER_CHANGES = [
   'enrolment_bonus_tx',
   'updated_at',
   'change_seq',
+  'next_change_at',
 ] as const;
 
 export const CARDS = {

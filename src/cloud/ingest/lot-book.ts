@@ -66,12 +66,13 @@ export class LotBook {
     }
   }
 
-  balance(customerId: string): Balance {
+  /** The balance as of `at` (default: now), from what is left of each lot now. */
+  balance(customerId: string, at: Date = this.now): Balance {
     let available = 0;
     let pending = 0;
     for (const lot of this.byCustomer.get(customerId) ?? []) {
-      if (lot.remaining === 0 || this.expired(lot)) continue;
-      if (lot.availableAt <= this.now) available += lot.remaining;
+      if (lot.remaining === 0 || (lot.expiresAt !== null && lot.expiresAt <= at)) continue;
+      if (lot.availableAt <= at) available += lot.remaining;
       else pending += lot.remaining;
     }
     return { available, pending };

@@ -26,11 +26,18 @@ export class SpendBook {
     this.added.push(entry);
   }
 
-  /** Spend after at − days (later entries count too); never below zero. */
-  period(customerId: string, at: Date, days: number): Kopecks {
+  /**
+   * Spend in the window that ends at `at`: after at − days, up to `at` (a sale booked later but
+   * dated later does not count) — the cloud's own view of the tier when a receipt was made.
+   */
+  periodAt(customerId: string, at: Date, days: number): Kopecks {
     const since = addDays(at, -days).getTime();
+    const until = at.getTime();
     let total = 0;
-    for (const e of this.byCustomer.get(customerId) ?? []) if (e.at.getTime() > since) total += e.amount;
+    for (const e of this.byCustomer.get(customerId) ?? []) {
+      const t = e.at.getTime();
+      if (t > since && t <= until) total += e.amount;
+    }
     return Math.max(0, total);
   }
 

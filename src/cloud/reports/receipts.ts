@@ -3,7 +3,7 @@
 import type { Totals } from '../../domain/types.js';
 import type { Tx } from '../../protocol/sync.js';
 import type { Queryable } from '../db/db.js';
-import type { RecomputeDiff } from '../ingest/recompute-diff.js';
+import type { Difference, RecomputeDiff } from '../ingest/recompute-diff.js';
 
 export interface ReceiptItem {
   id: string;
@@ -18,6 +18,13 @@ export interface ReceiptItem {
   offline: boolean;
   agentId: string;
   appliedAt: string;
+  /**
+   * The cloud's re-check (its program version, its own view of the customer): "differs" when a
+   * figure disagrees or the receipt could not be re-checked; notes alone (a coupon already spent)
+   * leave it a match.
+   */
+  check: 'match' | 'differs';
+  differences?: Difference[];
   recomputeDiff: RecomputeDiff | null;
 }
 
@@ -100,8 +107,14 @@ function toItem(r: Row): ReceiptItem {
     offline: r.offline,
     agentId: r.agent_id,
     appliedAt: r.applied_at.toISOString(),
+    check: 'match',
     recomputeDiff: r.recompute_diff,
   };
+  const diff = r.recompute_diff;
+  if (diff && (diff.differences.length > 0 || diff.error !== undefined)) {
+    item.check = 'differs';
+    item.differences = diff.differences;
+  }
   if (r.return_id !== null) item.returnId = r.return_id;
   if (r.customer_id !== null) item.customerId = r.customer_id;
   return item;

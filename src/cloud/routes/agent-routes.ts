@@ -7,8 +7,11 @@ import type { CloudServices } from '../cloud-services.js';
 import { agentCaller } from '../http/access.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
 import { type CustomerRow, customerView } from '../store/customers.js';
+import { applyTimeChanges } from '../time-changes.js';
 
 export const MAX_BATCH = 500;
+/** Rounds of the time-change job a feed pull runs first (200 customers each). */
+const FEED_CATCH_UP_ROUNDS = 5;
 
 const AgentParams = Type.Object({ agentId: Type.String({ minLength: 1 }) });
 const TxBatch = Type.Object({ transactions: Type.Array(Type.Unknown(), { maxItems: MAX_BATCH }) });
@@ -47,8 +50,16 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
     '/v1/agents/:agentId/customers',
     { config: { access: 'agent' }, schema: { params: AgentParams, querystring: FeedQuery } },
     async (req): Promise<CustomersPage> => {
+      const now = s.clock();
       const after = Number(req.query.cursor ?? '0');
       const limit = req.query.limit;
+      // What time changed since the last scheduled run is handed out now, not a minute later; a
+      // bounded catch-up (the scheduled job does any rest), so a pull never waits on a backlog.
+      await applyTimeChanges(
+        s.db,
+        { program: s.programs.program, timezone: s.config.timezone, now },
+        { maxRounds: FEED_CATCH_UP_ROUNDS },
+      );
       const rows = await s.db.query<CustomerRow>(
         `SELECT id, name, phone, birthday, birthday_bonus_year, offline_allowance, enrolment_bonus_tx,
                 created_at, updated_at, change_seq, deleted
@@ -60,7 +71,7 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
         program: s.programs.program,
         phoneSalt: s.programs.phoneSalt,
         timezone: s.config.timezone,
-        now: s.clock(),
+        now,
       };
       const customers = [];
       for (const row of page) customers.push(await customerView(s.db, row, ctx));

@@ -80,8 +80,8 @@ export async function createCustomer(
   memberSince: Date = now,
 ): Promise<CustomerRow> {
   const rows = await q.query<CustomerRow>(
-    `INSERT INTO customers AS c (id, name, phone, birthday, offline_allowance, created_at, updated_at, change_seq)
-     VALUES ($1, $2, $3, $4, $5, $7, $6, nextval('customer_change_seq'))
+    `INSERT INTO customers AS c (id, name, phone, birthday, offline_allowance, created_at, updated_at, change_seq, next_change_at)
+     VALUES ($1, $2, $3, $4, $5, $7, $6, nextval('customer_change_seq'), $6)
      RETURNING ${COLUMNS}`,
     [
       c.id ?? `c-${randomUUID()}`,
@@ -107,10 +107,14 @@ export async function attachCard(q: Queryable, customerId: string, card: string)
   return rows.length > 0;
 }
 
-/** Records that the customer changed, so the change feed hands it to the agents again. */
+/**
+ * Records that the customer changed, so the change feed hands it to the agents again; the
+ * time-change job then looks for what time changes next from here (next_change_at = now).
+ */
 export async function touchCustomer(q: Queryable, customerId: string, now: Date): Promise<void> {
   await q.query(
-    `UPDATE customers SET change_seq = nextval('customer_change_seq'), updated_at = $2 WHERE id = $1`,
+    `UPDATE customers SET change_seq = nextval('customer_change_seq'), updated_at = $2, next_change_at = $2
+     WHERE id = $1`,
     [customerId, now],
   );
 }

@@ -1,5 +1,6 @@
 // Points live in lots: each has a size, what is left of it, when it becomes available and when it
-// expires. Balances are summed at read time for "now", so time passing needs no background job.
+// expires. Balances are summed at read time for "now"; the time-change job (../time-changes.ts)
+// only tells the agents' feed when time moved them.
 // A shortfall (earned points taken back after being spent) is a negative "debt" lot that later
 // earnings pay off first. The ingest moves lots in memory a batch at a time (ingest/lot-book.ts).
 import type { Points } from '../../domain/types.js';

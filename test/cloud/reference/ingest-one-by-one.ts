@@ -21,8 +21,9 @@ import {
 } from '../../../src/cloud/store/customers.js';
 import { record } from '../../../src/cloud/store/ledger.js';
 import { addLot, balanceOf } from '../../../src/cloud/store/point-lots.js';
-import { addSpend, periodSpend } from '../../../src/cloud/store/spend.js';
+import { addSpend } from '../../../src/cloud/store/spend.js';
 import { addDays, localDate } from '../../../src/cloud/time.js';
+import { tierBySpend } from '../../../src/domain/index.js';
 import type { CustomerSnapshot, Points, Program } from '../../../src/domain/types.js';
 import type { Tx, TxResult } from '../../../src/protocol/sync.js';
 
@@ -253,13 +254,21 @@ async function applySale(q: Queryable, tx: Tx, agentId: string, ctx: IngestConte
     let snapshot: CustomerSnapshot | null = null;
     if (resolved) {
       const row = resolved.row;
+      // The cloud's own view at the sale: spend in the window ending at it, the balance then.
+      const spent = await q.query<{ total: number | null }>(
+        'SELECT SUM(amount) AS total FROM spend_entries WHERE customer_id = $1 AND at > $2 AND at <= $3',
+        [row.id, addDays(at, -program.tierPeriodDays), at],
+      );
+      const period = Math.max(0, spent[0]?.total ?? 0);
       snapshot = {
         id: row.id,
-        periodSpend: await periodSpend(q, row.id, at, rules.tierPeriodDays),
-        balance: await balanceOf(q, row.id, ctx.now),
+        periodSpend: period,
+        balance: await balanceOf(q, row.id, at),
         birthdayBonusUsed: row.birthday_bonus_year === year,
       };
-      if (tx.customer.tierId) snapshot.tierId = tx.customer.tierId;
+      if (tx.customer.tierId !== undefined) {
+        diff.compare('customer.tierId', tx.customer.tierId, tierBySpend(program, period).id);
+      }
       if (row.birthday) snapshot.birthday = row.birthday;
       if (row.offline_allowance !== null) snapshot.offlineAllowance = row.offline_allowance;
     }
