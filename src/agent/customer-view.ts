@@ -24,15 +24,24 @@ export function toSnapshot(c: CachedCustomer, balance: Balance, baseTierOnly: bo
 }
 
 /**
- * A cached customer too old to trust offline (it then gets the base tier): judged by the age of that
- * customer's own data — the `updatedAt` of its feed entry, the last time its tier, balance or
- * birthday state changed for any reason, time included — never by when the cache was last pulled.
- * An entry without a readable `updatedAt` is not trusted.
+ * A cached customer too old to trust offline (it then gets the base tier), judged by the age of that
+ * customer's own data: the last moment the till knew it to be true. That is the entry's `updatedAt`
+ * (the last change of its tier, balance or birthday state, time included), or later, `currentAsOf`:
+ * the last pull that read the feed to its end — the feed carries every change, so an entry it did
+ * not bring again was still true then. A pull cut off half-way, or the time of a pull alone, proves
+ * nothing (DECISIONS-sync, "Cache age"). An entry without a readable `updatedAt` is not trusted.
  */
-export function cachedEntryIsStale(c: CachedCustomer, nowMs: number, maxAgeMs: number): boolean {
+export function cachedEntryIsStale(
+  c: CachedCustomer,
+  nowMs: number,
+  maxAgeMs: number,
+  currentAsOf: string | null = null,
+): boolean {
   const updated = Date.parse(c.updatedAt);
   if (Number.isNaN(updated)) return true;
-  return nowMs - updated > maxAgeMs;
+  const asOf = currentAsOf === null ? Number.NaN : Date.parse(currentAsOf);
+  const knownTrue = Number.isNaN(asOf) ? updated : Math.max(updated, asOf);
+  return nowMs - knownTrue > maxAgeMs;
 }
 
 export function customerView(

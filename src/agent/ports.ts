@@ -97,6 +97,12 @@ export interface SyncState {
   customersCursor?: string;
   /** ISO time of the last customers pull that reached the cloud (the cache's freshness). */
   customersPulledAt?: string;
+  /**
+   * The till's time just before the last request of a pull that reached the end of the feed
+   * (`more: false`): every cached entry is known current as of then (the feed carries every change,
+   * time's included). A pull cut off half-way does not move it.
+   */
+  customersCurrentAsOf?: string;
   programEtag?: string;
   lastSyncAt?: string;
   lastError?: string;

@@ -57,6 +57,8 @@ export interface TillServiceOptions {
   receiptTtlSec: number;
   /** Offline, a cached customer whose data (its `updatedAt`) is older than this gets the base tier. */
   cacheMaxAgeMs: number;
+  /** Since when every cached customer is known current (the last pull that read the whole feed). */
+  cacheCurrentAsOf?: () => string | null;
   program: ProgramHolder;
   journal: Journal;
   openReceipts: OpenReceipts;
@@ -610,7 +612,12 @@ export class TillService implements TillApi {
         offline &&
           resolved.source === 'cache' &&
           this.o.cloud !== null &&
-          cachedEntryIsStale(resolved.customer, this.o.now().getTime(), this.o.cacheMaxAgeMs),
+          cachedEntryIsStale(
+            resolved.customer,
+            this.o.now().getTime(),
+            this.o.cacheMaxAgeMs,
+            this.o.cacheCurrentAsOf?.() ?? null,
+          ),
       ),
       offlineRedeemed: effect.offlineRedeemed,
     };

@@ -143,6 +143,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       timezone: cfg.timezone,
       receiptTtlSec: cfg.receipts.ttlSec,
       cacheMaxAgeMs: cfg.receipts.cacheMaxAgeHours * 3600_000,
+      cacheCurrentAsOf: () => sync.cacheCurrentAsOf(),
       program,
       journal: store.journal,
       openReceipts: store.openReceipts,

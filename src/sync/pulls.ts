@@ -67,6 +67,7 @@ export class Pulls {
         report.truncated = true;
         break;
       }
+      const requestedAt = this.now().toISOString();
       const res = await this.o.http.call({
         method: 'GET',
         path: `${this.base}/customers`,
@@ -80,6 +81,7 @@ export class Pulls {
       await this.o.state.update((s) => {
         s.customersCursor = page.cursor;
         s.customersPulledAt = pulledAt;
+        if (!page.more) s.customersCurrentAsOf = requestedAt;
       });
       report.pages += 1;
       report.customers += page.customers.length;

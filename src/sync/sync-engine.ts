@@ -201,6 +201,11 @@ export class SyncEngine {
     return this.o.state.read().customersPulledAt ?? null;
   }
 
+  /** Since when every cached customer is known current: the last pull that read the whole feed. */
+  cacheCurrentAsOf(): string | null {
+    return this.o.state.read().customersCurrentAsOf ?? null;
+  }
+
   // ------------------------------------------------------------------ steps
 
   private async runDrain(): Promise<DrainReport> {

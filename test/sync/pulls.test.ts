@@ -80,6 +80,22 @@ describe('customers pull', () => {
     expect(cloud.callsTo('customers')[0]!.query.limit).toBe('2');
   });
 
+  it('marks the cache current as of the request that reached the end of the feed, never a half pull', async () => {
+    let clock = Date.parse('2026-11-20T10:00:00Z');
+    const now = () => new Date((clock += 1000));
+    cloud.customers = [customer(1), customer(2), customer(3)];
+    cloud.script('customers', (_req, reply, n) => (n === 1 ? reply.status(500).send({}) : undefined));
+    await expect(pulls({ now }).pullCustomers()).rejects.toThrow('500');
+    // The first page arrived, the second failed: not everything is known to be current.
+    expect(state.read().customersPulledAt).toBeDefined();
+    expect(state.read().customersCurrentAsOf).toBeUndefined();
+    clock = Date.parse('2026-11-21T10:00:00Z');
+    await pulls({ now }).pullCustomers();
+    // One clock tick for the request, one for the answer: current as of the request, not the answer.
+    expect(state.read().customersCurrentAsOf).toBe('2026-11-21T10:00:01.000Z');
+    expect(state.read().customersPulledAt).toBe('2026-11-21T10:00:02.000Z');
+  });
+
   it('continues from the stored cursor and applies deletions', async () => {
     cloud.customers = [customer(1), customer(2)];
     await pulls().pullCustomers();
