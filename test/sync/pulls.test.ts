@@ -82,7 +82,10 @@ describe('customers pull', () => {
 
   it('marks the cache current as of the request that reached the end of the feed, never a half pull', async () => {
     let clock = Date.parse('2026-11-20T10:00:00Z');
-    const now = () => new Date((clock += 1000));
+    const now = () => {
+      clock += 1000;
+      return new Date(clock);
+    };
     cloud.customers = [customer(1), customer(2), customer(3)];
     cloud.script('customers', (_req, reply, n) => (n === 1 ? reply.status(500).send({}) : undefined));
     await expect(pulls({ now }).pullCustomers()).rejects.toThrow('500');
