@@ -110,6 +110,9 @@ export class CustomerResolver {
     }
     await this.claimQrToken(tillId, ctx.receiptId, claims.tokenId, claims.expiresAt * 1000, now);
     const online = await this.askCloud({ qr: token }, ctx.budget);
+    if (online.refused) {
+      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован на другой кассе');
+    }
     if (online.reached && online.customer) {
       return { via: 'qr', source: 'cloud', customer: online.customer, offline: false };
     }
@@ -173,12 +176,16 @@ export class CustomerResolver {
   private async askCloud(
     q: { card?: string; phone?: string; qr?: string },
     budget: CallBudget | undefined,
-  ): Promise<{ reached: boolean; offline: boolean; customer: CachedCustomer | null }> {
+  ): Promise<{ reached: boolean; offline: boolean; customer: CachedCustomer | null; refused?: true }> {
     if (!this.deps.cloud) return { reached: false, offline: true, customer: null };
     try {
       const found = await this.deps.cloud.identify(q, budget);
       return { reached: true, offline: false, customer: found?.customer ?? null };
-    } catch {
+    } catch (err) {
+      // The cloud's word on a QR token is final; anything else falls back to the cache.
+      if ((err as { code?: unknown }).code === 'QR_INVALID') {
+        return { reached: true, offline: false, customer: null, refused: true };
+      }
       return { reached: false, offline: true, customer: null };
     }
   }

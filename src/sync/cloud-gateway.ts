@@ -2,7 +2,7 @@
 // On any failure they reject, and the caller carries on from the local cache (MECHANICS "Offline").
 import type { CallBudget, CloudCustomerLookup, CloudGateway, CloudReceiptLookup } from '../agent/ports.js';
 import type { CouponState } from '../domain/types.js';
-import { CloudCallError, CloudProtocolError, InsufficientPointsError } from './errors.js';
+import { CloudCallError, CloudProtocolError, InsufficientPointsError, QrRefusedError } from './errors.js';
 import type { CloudHttp } from './http-client.js';
 import {
   CouponsReplySchema,
@@ -40,8 +40,13 @@ export class HttpCloudGateway implements CloudGateway {
     // Exactly one key travels: the spec's body is `{"card" | "phone" | "qr"}`.
     const body = q.card ? { card: q.card } : q.phone ? { phone: q.phone } : q.qr ? { qr: q.qr } : null;
     if (!body) throw new TypeError('identify needs a card, a phone or a QR token');
-    const res = await this.post('/v1/identify', body, [404], budget);
+    const res = await this.post('/v1/identify', body, q.qr ? [404, 400] : [404], budget);
     if (res.status === 404) return null;
+    if (res.status === 400) {
+      // Only a refusal of the token itself is an answer; any other 400 is a fault like the rest.
+      if (errorCodeOf(res.data) === 'QR_INVALID') throw new QrRefusedError();
+      throw new CloudProtocolError(`identify answered 400 ${errorCodeOf(res.data) ?? ''}`.trim());
+    }
     return expectShape(IdentifyReplySchema, res.data, 'identify answer');
   }
 

@@ -31,3 +31,12 @@ export class InsufficientPointsError extends Error {
     this.name = 'InsufficientPointsError';
   }
 }
+
+/** `POST /v1/identify` answered 400 QR_INVALID: the cloud refuses the token (used by another agent). */
+export class QrRefusedError extends Error {
+  readonly code = 'QR_INVALID';
+  constructor(message = 'The cloud refuses this QR token: it was used at another till') {
+    super(message);
+    this.name = 'QrRefusedError';
+  }
+}

@@ -209,6 +209,21 @@ UPDATE customers SET next_change_at = updated_at;
 CREATE INDEX customers_next_change ON customers (next_change_at) WHERE next_change_at IS NOT NULL
 `,
   },
+  {
+    // A QR token serves one sale (MECHANICS: each token id accepted once): the first agent that
+    // identifies by it owns it until it expires; another agent asking with it is refused. The agent
+    // itself keeps the finer rule (one till, one receipt) offline and online.
+    version: 4,
+    name: 'qr-token-uses',
+    sql: `
+CREATE TABLE qr_token_uses (
+  token_id text PRIMARY KEY,
+  agent_id text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX qr_token_uses_expiry ON qr_token_uses (expires_at)
+`,
+  },
 ];
 
 export async function migrate(db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {

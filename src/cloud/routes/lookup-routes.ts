@@ -9,6 +9,7 @@ import { couponStates } from '../store/coupons.js';
 import { type CustomerRef, customerView, findCustomer } from '../store/customers.js';
 import { placeHold, releaseHold } from '../store/holds.js';
 import { issueCode, verifyCode } from '../store/one-time-codes.js';
+import { claimQrToken } from '../store/qr-token-uses.js';
 
 const Identify = Type.Object(
   {
@@ -48,7 +49,22 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
       const ref: CustomerRef = {};
       if (req.body.card) ref.card = req.body.card;
       if (req.body.phone) ref.phone = normalizePhone(req.body.phone);
-      if (req.body.qr) ref.id = verifyQrToken(req.body.qr, s.qrKeys.published, now.getTime()).customerId;
+      if (req.body.qr) {
+        const claims = verifyQrToken(req.body.qr, s.qrKeys.published, now.getTime());
+        ref.id = claims.customerId;
+        // One sale per token: the first agent to use it owns it (the office only looks).
+        const caller = req.caller;
+        if (caller?.role === 'agent') {
+          const use = {
+            tokenId: claims.tokenId,
+            agentId: caller.agentId,
+            expiresAt: new Date(claims.expiresAt * 1000),
+          };
+          if (!(await claimQrToken(s.db, use, now))) {
+            throw new HttpError(400, 'QR_INVALID', 'the QR token was already used at another till');
+          }
+        }
+      }
       const row = await findCustomer(s.db, ref);
       if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', 'no such customer');
       const customer = await customerView(s.db, row, {
