@@ -6,7 +6,7 @@
 // its pid is no longer alive, or when it cannot be read. A live owner of this boot is refused.
 // A lock without a boot id (older versions, or a system without /proc) is judged by its pid alone.
 import { readFileSync } from 'node:fs';
-import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, link, open, rm, writeFile } from 'node:fs/promises';
 import { StoreLockedError } from './errors.js';
 import { tempPathFor } from './file/temp-files.js';
 import type { StoreLogger } from './logger.js';
@@ -47,34 +47,80 @@ type LockHolder =
   | { state: 'gone' }
   | { state: 'unreadable'; text: string };
 
+/** Rounds of "link, else judge the holder": a takeover another starter is finishing needs a few. */
+const ATTEMPTS = 20;
+
 export async function acquireProcessLock(path: string, options: LockOptions = {}): Promise<ProcessLock> {
   const sys: LockSystem = { ...realLockSystem, ...options.system };
   const me: Owner = { pid: sys.pid, bootId: sys.bootId() };
   const candidate = tempPathFor(path);
   await writeFile(candidate, `${JSON.stringify(me)}\n`, { mode: 0o644 });
   try {
-    // Two tries: the second after removing a stale lock (another starter may win that race).
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       try {
         await link(candidate, path);
         return { path, release: () => releaseLock(path, me) };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      const holder = await readHolder(path);
-      if (holder.state === 'gone') continue;
-      const stale = staleness(holder, me, sys);
-      if (stale === null && holder.state === 'owner') throw new StoreLockedError(path, holder.owner.pid);
-      options.logger?.warn(
-        { lockFile: path, holder: holder.state === 'owner' ? holder.owner : holder.text, reason: stale },
-        'took over a stale data directory lock',
-      );
-      await rm(path, { force: true });
+      const held = await readHeld(path);
+      if (held.holder.state === 'gone') continue;
+      const stale = staleness(held.holder, me, sys);
+      if (stale === null && held.holder.state === 'owner')
+        throw new StoreLockedError(path, held.holder.owner.pid);
+      const outcome = await removeStale(path, held.identity, candidate, me, sys);
+      if (outcome === 'removed') {
+        options.logger?.warn(
+          {
+            lockFile: path,
+            holder: held.holder.state === 'owner' ? held.holder.owner : held.holder.text,
+            reason: stale,
+          },
+          'took over a stale data directory lock',
+        );
+      } else if (outcome === 'busy') {
+        // Another starter is removing this very lock: let it finish, then look again.
+        await new Promise((resolve) => setTimeout(resolve, 2 + attempt));
+      }
     }
-    const holder = await readHolder(path);
+    const { holder } = await readHeld(path);
     throw new StoreLockedError(path, holder.state === 'owner' ? holder.owner.pid : null);
   } finally {
     await rm(candidate, { force: true });
+  }
+}
+
+/**
+ * Removes the stale lock file `identity` names, if it is still there. Two starters may judge the same
+ * stale lock at once; were both to remove "the lock", the slower one would remove the fresh lock the
+ * faster one had linked meanwhile, and both would run. So the removal is claimed first: a guard file
+ * named after that lock file's identity (inode and change time), created exclusively; its holder
+ * checks the identity again and removes only that file. A guard left by a starter that died half-way
+ * (judged like a lock) is inherited.
+ */
+async function removeStale(
+  path: string,
+  identity: string,
+  candidate: string,
+  me: Owner,
+  sys: LockSystem,
+): Promise<'removed' | 'busy' | 'moved-on'> {
+  const guard = `${path}.takeover-${identity}`;
+  try {
+    await link(candidate, guard);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const { holder } = await readHeld(guard);
+    if (holder.state === 'gone' || (holder.state === 'owner' && staleness(holder, me, sys) === null)) {
+      return 'busy';
+    }
+  }
+  try {
+    if ((await readHeld(path)).identity !== identity) return 'moved-on';
+    await rm(path, { force: true });
+    return 'removed';
+  } finally {
+    await rm(guard, { force: true });
   }
 }
 
@@ -91,23 +137,40 @@ function staleness(holder: LockHolder, me: Owner, sys: LockSystem): string | nul
 }
 
 async function releaseLock(path: string, me: Owner): Promise<void> {
-  const holder = await readHolder(path);
+  const { holder } = await readHeld(path);
   // Never remove a lock that is no longer ours (taken over after we were presumed dead).
   if (holder.state === 'owner' && holder.owner.pid === me.pid && holder.owner.bootId === me.bootId) {
     await rm(path, { force: true });
   }
 }
 
-async function readHolder(path: string): Promise<LockHolder> {
-  let text: string;
+interface Held {
+  holder: LockHolder;
+  /** Which file this is (inode and change time), so a removal can be sure it removes that one. */
+  identity: string;
+}
+
+/** The lock file's holder and identity, both read through one open file (they cannot disagree). */
+async function readHeld(path: string): Promise<Held> {
+  let file: FileHandle;
   try {
-    text = await readFile(path, 'utf8');
+    file = await open(path, 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'gone' };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      return { holder: { state: 'gone' }, identity: 'gone' };
     throw e;
   }
-  const owner = parseOwner(text.trim());
-  return owner ? { state: 'owner', owner } : { state: 'unreadable', text: text.slice(0, 200) };
+  try {
+    const st = await file.stat({ bigint: true });
+    const text = await file.readFile('utf8');
+    const owner = parseOwner(text.trim());
+    return {
+      holder: owner ? { state: 'owner', owner } : { state: 'unreadable', text: text.slice(0, 200) },
+      identity: `${st.ino}-${st.ctimeNs}`,
+    };
+  } finally {
+    await file.close();
+  }
 }
 
 function parseOwner(text: string): Owner | null {

@@ -76,7 +76,10 @@ beforeAll(async () => {
   t = await startTestAgent({
     cloud: { url: cloud.url, agentId: AGENT_ID, key: KEY, deadlineMs: DEADLINE_MS, batchDeadlineMs: 1000 },
   });
-  await t.agent.store.cache.apply([silverCustomer('c-silver', SILVER)]);
+  // Fresh in the cache (the test runs on the real clock): offline it is served as silver.
+  await t.agent.store.cache.apply([
+    { ...silverCustomer('c-silver', SILVER), updatedAt: new Date().toISOString() },
+  ]);
   // A fresh process loads and compiles code on its first requests (here ~0.5 s on a busy machine):
   // not what a till in service sees. One untimed receipt warms it up.
   await t.call('POST', '/v1/receipts/calculate', workedReceipt());
