@@ -15,6 +15,7 @@ import {
 import { type BackoffOptions, backoffDelay } from '../serial/backoff.js';
 import type { ByteLink } from '../serial/byte-link.js';
 import { Listeners } from '../serial/listeners.js';
+import { OneAtATime } from '../serial/one-at-a-time.js';
 import { RegisterMode } from './commands/codes.js';
 import { replyData } from './commands/envelope.js';
 import {
@@ -76,7 +77,7 @@ export class AtolRegister implements FiscalRegister {
   private channel: PacketChannel | null = null;
   private tasks: TaskBuffer | null = null;
   private detachLink: (() => void)[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private synced = false;
   private status: RegisterStatus | null = null;
   private fnNumber = '';
@@ -237,9 +238,7 @@ export class AtolRegister implements FiscalRegister {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(work);
   }
 
   /** Sends one command and returns its reply (throws RegisterError on a device error). */
