@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CalculateResponse } from '../../../src/agent/till-api.js';
 import {
   positionsToLines,
   tagsForProductType,
@@ -6,9 +7,8 @@ import {
   toConfirmRequest,
   toDiscountAnswer,
   toReturnRequest,
-} from '../../../drivers/evotor/mapping.js';
-import type { Position, ReceiptDiscount } from '../../../drivers/evotor/schemas.js';
-import type { CalculateResponse } from '../../../src/agent/till-api.js';
+} from '../../../src/http/evotor/mapping.js';
+import type { Position, ReceiptDiscount } from '../../../src/http/evotor/schemas.js';
 import { silverCustomer } from './fake-till.js';
 
 const juice: Position = {

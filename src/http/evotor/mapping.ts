@@ -10,8 +10,8 @@ import type {
   Payment,
   ReturnRequest,
   ReturnResponse,
-} from '../../src/agent/till-api.js';
-import type { ReceiptLineInput } from '../../src/domain/types.js';
+} from '../../agent/till-api.js';
+import type { ReceiptLineInput } from '../../domain/types.js';
 import {
   badField,
   kopecksToRubles,
