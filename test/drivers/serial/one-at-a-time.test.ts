@@ -1,3 +1,4 @@
+// OneAtATime, the drivers' one promise queue: order, isolation of failures, no overlap under concurrent callers.
 import { describe, expect, it } from 'vitest';
 import { OneAtATime } from '../../../drivers/serial/one-at-a-time.js';
 
