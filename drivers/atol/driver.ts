@@ -15,6 +15,7 @@ import {
 import { type BackoffOptions, backoffDelay } from '../serial/backoff.js';
 import type { ByteLink } from '../serial/byte-link.js';
 import { Listeners } from '../serial/listeners.js';
+import { OneAtATime } from '../serial/one-at-a-time.js';
 import { RegisterMode } from './commands/codes.js';
 import { replyData } from './commands/envelope.js';
 import {
@@ -40,10 +41,9 @@ import {
 import { openShiftCommand, zReportCommand } from './commands/shift.js';
 import { parseStatusReply, type RegisterStatus, statusCommand } from './commands/status.js';
 import { printTextCommand, wrapText } from './commands/text.js';
-import { describeDeviceError, registerError } from './errors.js';
+import { describeDeviceError, registerError, toRegisterError } from './errors.js';
 import { PacketChannel, type PacketChannelOptions } from './protocol/channel.js';
 import { TaskBuffer, type TaskBufferOptions } from './protocol/taskbuffer.js';
-import { TransportError } from './protocol/transport-error.js';
 import { quantityInThousandths, validateReceipt } from './receipt-validation.js';
 
 export interface AtolRegisterOptions extends PacketChannelOptions, TaskBufferOptions {
@@ -76,7 +76,7 @@ export class AtolRegister implements FiscalRegister {
   private channel: PacketChannel | null = null;
   private tasks: TaskBuffer | null = null;
   private detachLink: (() => void)[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private synced = false;
   private status: RegisterStatus | null = null;
   private fnNumber = '';
@@ -227,7 +227,7 @@ export class AtolRegister implements FiscalRegister {
         this.setState('ready');
         return result;
       } catch (error) {
-        const failure = this.toRegisterError(error);
+        const failure = toRegisterError(error);
         if (!(error instanceof RegisterError)) this.synced = false; // talk got lost: resync first next time
         if (this.link?.isUp) this.setState('error', failure);
         else this.setState('disconnected', failure);
@@ -237,9 +237,7 @@ export class AtolRegister implements FiscalRegister {
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(work);
   }
 
   /** Sends one command and returns its reply (throws RegisterError on a device error). */
@@ -341,7 +339,7 @@ export class AtolRegister implements FiscalRegister {
       this.setState('ready');
     } catch (error) {
       if (!this.opened) return;
-      const failure = this.toRegisterError(error);
+      const failure = toRegisterError(error);
       if (this.link?.isUp) {
         this.setState('error', failure);
         this.scheduleSync(backoffDelay(this.syncAttempt++, this.options.resync));
@@ -379,19 +377,6 @@ export class AtolRegister implements FiscalRegister {
         resolve();
       });
     });
-  }
-
-  private toRegisterError(error: unknown): RegisterError {
-    if (error instanceof RegisterError) return error;
-    if (error instanceof TransportError) {
-      if (error.failure === 'timeout') return registerError(REGISTER_LOCAL_CODES.TIMEOUT, error.message);
-      if (error.failure === 'protocol') return registerError(REGISTER_LOCAL_CODES.PROTOCOL, error.message);
-      return registerError(REGISTER_LOCAL_CODES.DISCONNECTED, error.message);
-    }
-    return registerError(
-      REGISTER_LOCAL_CODES.PROTOCOL,
-      error instanceof Error ? error.message : String(error),
-    );
   }
 
   private setState(

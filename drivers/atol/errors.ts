@@ -1,6 +1,7 @@
 // Register error codes -> messages a cashier (Russian) and a support engineer (English) understand.
 
 import { REGISTER_LOCAL_CODES, RegisterError } from '../register/types.js';
+import { TransportError } from './protocol/transport-error.js';
 
 interface ErrorText {
   ru: string;
@@ -47,4 +48,15 @@ export function describeDeviceError(code: number, detail?: string): string {
 
 export function registerError(code: number, detail?: string): RegisterError {
   return new RegisterError(code, describeDeviceError(code, detail));
+}
+
+/** Any failure of an operation as the RegisterError the driver reports (local codes below the device's). */
+export function toRegisterError(error: unknown): RegisterError {
+  if (error instanceof RegisterError) return error;
+  if (error instanceof TransportError) {
+    if (error.failure === 'timeout') return registerError(REGISTER_LOCAL_CODES.TIMEOUT, error.message);
+    if (error.failure === 'protocol') return registerError(REGISTER_LOCAL_CODES.PROTOCOL, error.message);
+    return registerError(REGISTER_LOCAL_CODES.DISCONNECTED, error.message);
+  }
+  return registerError(REGISTER_LOCAL_CODES.PROTOCOL, error instanceof Error ? error.message : String(error));
 }

@@ -1,5 +1,5 @@
 // CD5220 command frames (DEVICES.md): a 2×20 customer display on a 9600 8N1 serial line.
-import { encodeCp866 } from './cp866.js';
+import { encodeCp866 } from '../text/cp866.js';
 
 const ESC = 0x1b;
 const CR = 0x0d;

@@ -1,5 +1,4 @@
 // The customer-facing 2×20 display: what to pay, the discount and the points earned.
-import type { Kopecks, Points } from '../../src/domain/types.js';
 import type { ByteLink } from '../serial/byte-link.js';
 import { clearCommand, DISPLAY_WIDTH, initCommand, lowerLineCommand, upperLineCommand } from './commands.js';
 
@@ -8,10 +7,14 @@ export interface DisplayPort {
   write(data: Buffer, callback: (error?: Error | null) => void): unknown;
 }
 
+/** What the customer sees of a receipt, as plain integers (the agent maps its totals to this). */
 export interface ReceiptSummary {
-  toPay: Kopecks;
-  discount: Kopecks;
-  accruedPoints: Points;
+  /** Kopecks. */
+  toPay: number;
+  /** Kopecks. */
+  discount: number;
+  /** Whole points. */
+  accruedPoints: number;
 }
 
 export class CustomerDisplay {
@@ -113,7 +116,7 @@ function spread(labels: string[], amount: { grouped: string; plain: string }, ta
 }
 
 /** Kopecks as Russian rubles: 1234567 → "12 345,67" (grouped) and "12345,67" (plain). */
-export function formatRubles(kopecks: Kopecks): { grouped: string; plain: string } {
+export function formatRubles(kopecks: number): { grouped: string; plain: string } {
   const sign = kopecks < 0 ? '-' : '';
   const abs = Math.abs(kopecks);
   const rubles = String(Math.floor(abs / 100));

@@ -1,6 +1,6 @@
 // Per-till fan-out of scans: the serial scanner (or the page/demo) publishes, the cashier page's
 // event streams subscribe. In-process only; a scan nobody listens to is simply dropped.
-import type { Scan } from './classify.js';
+import type { Scan } from './scan.js';
 
 export type ScanListener = (scan: Scan) => void;
 

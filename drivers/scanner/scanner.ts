@@ -1,15 +1,16 @@
 // A barcode/QR scanner or card reader on a serial port (COM / USB-CDC mode). Reads codes through
-// the framing parser, classifies them and emits `scan` events. The port is a ByteLink from the
-// serial helper (drivers/serial: openPort / ReopeningPort reopen it after an unplug), or any
-// stream through streamLink().
+// the framing parser, has the host's classifier say what they mean and emits `scan` events. The
+// port is a ByteLink from the serial helper (drivers/serial: openPort / ReopeningPort reopen it
+// after an unplug), or any stream through streamLink().
 import { EventEmitter } from 'node:events';
 import type { ByteLink } from '../serial/byte-link.js';
-import { classifyCode, type Scan, type ScanClassifier } from './classify.js';
 import { ScanFrameParser } from './framing.js';
+import type { Scan, ScanClassifier } from './scan.js';
 
 export interface SerialScannerOptions {
   link: ByteLink;
-  classify?: ScanClassifier;
+  /** What a code means (the agent passes its domain rules); the driver only reads and frames. */
+  classify: ScanClassifier;
   interByteTimeoutMs?: number;
 }
 
@@ -37,7 +38,7 @@ export class SerialScanner extends EventEmitter<ScannerEvents> {
 
   constructor(private readonly options: SerialScannerOptions) {
     super();
-    this.classify = options.classify ?? classifyCode;
+    this.classify = options.classify;
   }
 
   get state(): ScannerState {

@@ -1,13 +1,13 @@
 // What the agent serves and drives around the till service, per config: the cashier page, live
 // scans (serial scanner → server-sent events), the customer display, the Evotor-style terminal bridge.
 import { CustomerDisplay } from '../../drivers/display/display.js';
-import { evotorBridge } from '../../drivers/evotor/plugin.js';
-import { scanClassifier } from '../../drivers/scanner/classify.js';
 import { ScanHub } from '../../drivers/scanner/hub.js';
-import { bearerTokenAuth, scanEvents } from '../../drivers/scanner/scan-events.js';
 import { SerialScanner } from '../../drivers/scanner/scanner.js';
 import { serialPortOpener } from '../../drivers/serial/open-port.js';
 import { ReopeningPort } from '../../drivers/serial/reopening-port.js';
+import { evotorBridge } from '../http/evotor/plugin.js';
+import { scanClassifier } from '../http/scans/classify.js';
+import { bearerTokenAuth, scanEvents } from '../http/scans/scan-events.js';
 import { cashierPage } from '../web/plugin.js';
 import type { Extras, ExtrasContext } from './agent-app.js';
 

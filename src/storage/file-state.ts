@@ -2,6 +2,7 @@
 // memory; `update` applies a change to a copy, writes it durably and only then makes it current,
 // so a failed write leaves both memory and disk at the previous version.
 import { Low } from 'lowdb';
+import { OneAtATime } from '../../drivers/serial/one-at-a-time.js';
 import type { StateStore } from '../agent/ports.js';
 import { StoreClosedError, StoreReadOnlyError } from './errors.js';
 import { DamagedFileError } from './file/damaged-file-error.js';
@@ -28,7 +29,7 @@ export interface FileStateOptions<T> {
 }
 
 export class FileState<T> implements StateStore<T> {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
 
   private constructor(
@@ -86,20 +87,18 @@ export class FileState<T> implements StateStore<T> {
   update(fn: (draft: T) => void): Promise<void> {
     if (this.readOnly) return Promise.reject(new StoreReadOnlyError(`update ${this.file.path}`));
     if (this.closed) return Promise.reject(new StoreClosedError(`update ${this.file.path}`));
-    const run = this.queue.then(async () => {
+    return this.queue.run(async () => {
       const draft = structuredClone(this.db.data);
       fn(draft);
       await this.file.write(draft);
       this.db.data = draft;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Waits for queued updates; later updates are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.queue.idle();
     await this.file.idle();
   }
 }

@@ -420,7 +420,7 @@ export function registerFakePosApi(app: FastifyInstance, options: FakeOptions = 
     receipts,
     /** Sends one scanned code to every page listening on the scanner stream. */
     pushScan(raw: string, kind: 'card' | 'phone' | 'qr'): number {
-      // The agent's event shape (drivers/scanner/scan-events.ts): {raw, kind, value}.
+      // The agent's event shape (src/http/scans/scan-events.ts): {raw, kind, value}.
       const data = JSON.stringify({ raw, kind, value: raw.trim() });
       for (const client of scanClients) client.raw.write(`event: scan\ndata: ${data}\n\n`);
       return scanClients.size;

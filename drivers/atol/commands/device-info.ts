@@ -1,8 +1,8 @@
 // Device info (A5). Reply data after `55 00 00` (check): protocol | type | model | mode 2 |
 // version major | version minor | build BCD2 | name (CP866).
 
+import { decodeCp866, encodeCp866 } from '../../text/cp866.js';
 import { encodeBcd } from '../transport/bcd.js';
-import { decodeCp866, encodeCp866 } from '../transport/cp866.js';
 import { Command } from './codes.js';
 import { bcdField, encodeCommand, field, okReply, replyData } from './envelope.js';
 

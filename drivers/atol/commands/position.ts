@@ -4,8 +4,8 @@
 // Prices are already after discount, so the discount field stays 0.
 
 import type { TaxRate } from '../../register/types.js';
+import { decodeCp866, encodeCp866 } from '../../text/cp866.js';
 import { decodeBcd, encodeBcd } from '../transport/bcd.js';
-import { decodeCp866, encodeCp866 } from '../transport/cp866.js';
 import { Command } from './codes.js';
 import { encodeCommand } from './envelope.js';
 

@@ -1,7 +1,7 @@
 // Non-fiscal text line (4C text in CP866). Chosen as "print string" (check per model); inside an
 // open receipt the line lands in the receipt before its fiscal part.
 
-import { encodeCp866 } from '../transport/cp866.js';
+import { encodeCp866 } from '../../text/cp866.js';
 import { Command } from './codes.js';
 import { encodeCommand } from './envelope.js';
 

@@ -9,6 +9,7 @@
 
 import type { ByteLink } from '../../serial/byte-link.js';
 import { Listeners } from '../../serial/listeners.js';
+import { OneAtATime } from '../../serial/one-at-a-time.js';
 import { ASYNC_PACKET_ID, encodeFrame, type Frame, MAX_PACKET_ID } from '../transport/frame.js';
 import { type FrameFault, FrameParser, type FrameParserOptions } from '../transport/parser.js';
 import { TransportError } from './transport-error.js';
@@ -62,7 +63,7 @@ export class PacketChannel {
   private readonly retries: number;
   private nextId: number;
   private pending: PendingRequest | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
 
   constructor(
@@ -90,9 +91,7 @@ export class PacketChannel {
 
   /** Sends one packet and resolves with the DATA of the register's reply. Requests are serialised. */
   request(data: Buffer): Promise<Buffer> {
-    const run = this.queue.then(() => this.send(data));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.send(data));
   }
 
   onAsync(listener: (data: Buffer) => void): () => void {

@@ -2,6 +2,7 @@
 // counter and the printed journal. It executes one decoded command and returns the reply bytes;
 // the byte framing and the task buffer live in device.ts.
 
+import { decodeCp866 } from '../../text/cp866.js';
 import { Command, RegisterMode } from '../commands/codes.js';
 import { encodeDeviceInfoReply } from '../commands/device-info.js';
 import { type CommandPayload, errorReply, okReply } from '../commands/envelope.js';
@@ -19,7 +20,6 @@ import { parseCloseReceiptParams, parseOpenReceiptParams, ReceiptType } from '..
 import { encodeLastDocumentReply, LAST_DOCUMENT_REGISTER } from '../commands/register-read.js';
 import { encodeStatusReply } from '../commands/status.js';
 import { decodeBcd } from '../transport/bcd.js';
-import { decodeCp866 } from '../transport/cp866.js';
 import { formatRegisterClock } from './clock.js';
 import type { JournalEntry, JournalPayment, JournalPosition } from './journal.js';
 import { changeOf, takePayment } from './payment-rules.js';

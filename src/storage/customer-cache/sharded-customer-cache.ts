@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
+import { OneAtATime } from '../../../drivers/serial/one-at-a-time.js';
 import type { CustomerCache } from '../../agent/ports.js';
 import type { CachedCustomer } from '../../protocol/sync.js';
 import { StoreClosedError, StoreReadOnlyError } from '../errors.js';
@@ -53,7 +54,7 @@ export class ShardedCustomerCache implements CustomerCache {
   private readonly phoneIndex = new Map<string, string>();
   private latest: string | null = null;
   private count = 0;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
 
   private constructor(
@@ -137,15 +138,13 @@ export class ShardedCustomerCache implements CustomerCache {
   apply(changes: CachedCustomer[]): Promise<void> {
     if (this.readOnly) return Promise.reject(new StoreReadOnlyError('apply customer changes'));
     if (this.closed) return Promise.reject(new StoreClosedError('apply customer changes'));
-    const run = this.queue.then(() => this.applyNow(changes));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.applyNow(changes));
   }
 
   /** Waits for a running apply; later ones are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.queue.idle();
   }
 
   private async applyNow(changes: CachedCustomer[]): Promise<void> {

@@ -9,6 +9,7 @@
 // everything — not the synced history: a look-up that lands in an older segment reads that
 // segment from disk (a few recently read ones are cached), so the heap does not grow with sales.
 import { mkdir, readdir } from 'node:fs/promises';
+import { OneAtATime } from '../../../drivers/serial/one-at-a-time.js';
 import type { Journal, JournalEntry } from '../../agent/ports.js';
 import type { Tx, TxResult } from '../../protocol/sync.js';
 import {
@@ -76,7 +77,7 @@ export class FileJournal implements Journal {
   private readonly sealedCache: SegmentEntriesCache;
   private entryCount = 0;
   /** Mutations run one at a time: seq assignment and segment choice depend on the previous one. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
 
   private constructor(
@@ -218,7 +219,7 @@ export class FileJournal implements Journal {
   /** Waits for queued writes; later writes are refused. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.queue.idle();
     await this.activeSegment()?.storage.release();
   }
 
@@ -306,9 +307,7 @@ export class FileJournal implements Journal {
   private exclusive<R>(what: string, fn: () => Promise<R>): Promise<R> {
     if (this.readOnly) return Promise.reject(new StoreReadOnlyError(what));
     if (this.closed) return Promise.reject(new StoreClosedError(what));
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(fn);
   }
 
   /** The segment appends go to: the newest, when it is append-only (a session-1 one is left as it is). */

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBcd, encodeBcd } from '../../../drivers/atol/transport/bcd.js';
-import { decodeCp866, encodeCp866 } from '../../../drivers/atol/transport/cp866.js';
 import { crc8 } from '../../../drivers/atol/transport/crc8.js';
 import { encodeFrame, type Frame, frameCrc } from '../../../drivers/atol/transport/frame.js';
 import { decodeFrames, type FrameFault, FrameParser } from '../../../drivers/atol/transport/parser.js';
@@ -229,21 +228,5 @@ describe('BCD', () => {
         expect(decodeBcd(encodeBcd(n, 5))).toBe(n);
       }),
     );
-  });
-});
-
-describe('CP866', () => {
-  it('encodes Cyrillic to the DOS code page', () => {
-    expect(encodeCp866('АЯая рё Ё№')).toEqual(hex('80 9F A0 EF 20 E0 F1 20 F0 FC'));
-    expect(decodeCp866(hex('8C AE AB AE AA AE'))).toBe('Молоко');
-  });
-
-  it('replaces unknown characters with ?', () => {
-    expect(encodeCp866('€😀')).toEqual(hex('3F 3F'));
-  });
-
-  it('round-trips all 256 byte values', () => {
-    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    expect(encodeCp866(decodeCp866(all))).toEqual(all);
   });
 });

@@ -5,7 +5,6 @@ import {
   lowerLineCommand,
   upperLineCommand,
 } from '../../../drivers/display/commands.js';
-import { encodeCp866 } from '../../../drivers/display/cp866.js';
 import {
   CustomerDisplay,
   type DisplayPort,
@@ -14,6 +13,7 @@ import {
   formatRubles,
 } from '../../../drivers/display/display.js';
 import { MemoryPair } from '../../../drivers/serial/memory-pair.js';
+import { encodeCp866 } from '../../../drivers/text/cp866.js';
 
 const hex = (b: Buffer) => b.toString('hex').toUpperCase().match(/../g)?.join(' ') ?? '';
 
@@ -30,18 +30,6 @@ class RecordingPort implements DisplayPort {
     return true;
   }
 }
-
-describe('CP866 encoder', () => {
-  it('maps the Russian alphabet to the DOS Cyrillic code page', () => {
-    expect(hex(encodeCp866('АЯаппряЁё№'))).toBe('80 9F A0 AF AF E0 EF F0 F1 FC');
-    expect(hex(encodeCp866('К ОПЛАТЕ'))).toBe('8A 20 8E 8F 8B 80 92 85');
-  });
-
-  it('passes ASCII through and never lets a control byte or unknown symbol onto the wire', () => {
-    expect(encodeCp866('Ab1,+').toString('latin1')).toBe('Ab1,+');
-    expect(hex(encodeCp866('a\rb\x1bc₽€😀'))).toBe('61 3F 62 3F 63 3F 3F 3F');
-  });
-});
 
 describe('CD5220 commands', () => {
   it('builds init, clear, upper and lower frames byte for byte', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Scan } from '../../../drivers/scanner/classify.js';
 import { ScanHub } from '../../../drivers/scanner/hub.js';
+import type { Scan } from '../../../drivers/scanner/scan.js';
 
 const card: Scan = { raw: '4600000000019', kind: 'card', value: '4600000000019' };
 

@@ -1,11 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Scan, scanClassifier } from '../../../drivers/scanner/classify.js';
+import type { Scan } from '../../../drivers/scanner/scan.js';
 import { type ScannerState, SerialScanner, type UnrecognizedScan } from '../../../drivers/scanner/scanner.js';
 import { streamLink } from '../../../drivers/scanner/stream-link.js';
 import { VirtualScanner } from '../../../drivers/scanner/virtual.js';
 import { MemoryPair } from '../../../drivers/serial/memory-pair.js';
+import { scanClassifier } from '../../../src/http/scans/classify.js';
 
 /** Resolves with the next event of the given name (or rejects after a short while). */
 function next<T>(scanner: SerialScanner, event: 'scan' | 'unrecognized' | 'state', ms = 2000): Promise<T> {
@@ -29,42 +30,15 @@ afterEach(async () => {
   SerialPortMock.binding.reset();
 });
 
-describe('classifying scans', () => {
-  const classify = scanClassifier();
-
-  it('recognizes a barcode card, a track 2 swipe, a typed phone and an app QR', () => {
-    expect(classify('2000000000015')).toEqual({ raw: '2000000000015', kind: 'card', value: '2000000000015' });
-    expect(classify(';2000000000015=2612101?')).toEqual({
-      raw: ';2000000000015=2612101?',
-      kind: 'card',
-      value: '2000000000015',
-    });
-    expect(classify('8 (912) 345-67-89')).toMatchObject({ kind: 'phone', value: '+79123456789' });
-    expect(classify('LQ1.eyJjIjoiYzQyIn0.c2ln')).toMatchObject({
-      kind: 'qr',
-      value: 'LQ1.eyJjIjoiYzQyIn0.c2ln',
-    });
-  });
-
-  it('refuses product barcodes, GS1 codes and noise', () => {
-    expect(classify('4607001234567')).toBeNull(); // wrong EAN-13 check digit for a card
-    expect(classify('0104606203086627215!&VbN\x1d93dGVz')).toBeNull();
-    expect(classify('%%%')).toBeNull();
-  });
-
-  it('applies the program card ranges when given', () => {
-    const ranged = scanClassifier(() => [{ prefix: '777', lengths: [8] }]);
-    expect(ranged('77712345')).toMatchObject({ kind: 'card', value: '77712345' });
-    expect(ranged('2000000000015')).toBeNull();
-  });
-});
+/** The agent's classifier (domain rules): the driver only frames and hands codes to it. */
+const classify = scanClassifier();
 
 describe('SerialScanner', () => {
   /** A scanner on the host end of an in-memory cable; the virtual device writes on the other end. */
   function onCable(interByteTimeoutMs = 20) {
     const pair = new MemoryPair();
     pair.device.start();
-    const scanner = track(new SerialScanner({ link: pair.host, interByteTimeoutMs }));
+    const scanner = track(new SerialScanner({ link: pair.host, classify, interByteTimeoutMs }));
     const device = new VirtualScanner((bytes) => pair.device.write(bytes));
     return { pair, scanner, device };
   }
@@ -152,7 +126,7 @@ describe('SerialScanner', () => {
       },
       { minMs: 5, maxMs: 20, onError: (e) => openErrors.push(e.message) },
     );
-    const scanner = track(new SerialScanner({ link }));
+    const scanner = track(new SerialScanner({ link, classify }));
     const faults: string[] = [];
     scanner.on('fault', (e) => faults.push(e.message));
     scanner.start();
@@ -183,6 +157,7 @@ describe('SerialScanner', () => {
           },
           { minMs: 5 },
         ),
+        classify,
       }),
     );
     scanner.start();
@@ -209,7 +184,7 @@ describe('SerialScanner', () => {
           port.once('error', reject);
         }),
     );
-    const scanner = track(new SerialScanner({ link }));
+    const scanner = track(new SerialScanner({ link, classify }));
     scanner.start();
     while (scanner.state !== 'open') await new Promise((r) => setTimeout(r, 2));
     const got = next<Scan>(scanner, 'scan');

@@ -3,8 +3,8 @@
 // root instance without a prefix — the paths are absolute. One bridge serves one terminal (till).
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { type TillApi, TillError } from '../../src/agent/till-api.js';
-import { installErrorReplies } from './error-reply.js';
+import { type TillApi, TillError } from '../../agent/till-api.js';
+import { installErrorReplies } from '../error-reply.js';
 import {
   skipped,
   toCalculateRequest,

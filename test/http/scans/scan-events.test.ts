@@ -3,7 +3,7 @@ import http from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScanHub } from '../../../drivers/scanner/hub.js';
-import { bearerTokenAuth, scanEvents } from '../../../drivers/scanner/scan-events.js';
+import { bearerTokenAuth, scanEvents } from '../../../src/http/scans/scan-events.js';
 
 const TOKENS = [
   { token: 'till-1-secret-token', tillId: 'till-1' },

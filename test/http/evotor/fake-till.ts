@@ -134,7 +134,12 @@ export class FakeTill implements TillApi {
         ? [{ kind: 'tier', id: 'silver', title: 'Серебро 5 %', amount: sum((l) => l.discount) }]
         : [],
       coupons: (req.coupons ?? []).map((code) => ({ code, status: 'unknown' as const })),
-      messages: customer ? ['До уровня «Золото» осталось 1 200,00 ₽'] : [],
+      // The engine's wording of the points (src/domain/messages.ts), for the numbers these tests use.
+      messages: [
+        ...(points > 0 ? [`Списано ${points} баллов`] : []),
+        ...(accrued > 0 ? [`Начислено ${accrued} баллов`] : []),
+        ...(customer ? ['До уровня «Золото» осталось 1 200,00 ₽'] : []),
+      ],
       expiresAt: '2026-11-22T14:20:00+03:00',
     };
     const existing = this.receipts.get(req.receiptId);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CalculateResponse } from '../../../src/agent/till-api.js';
 import {
   positionsToLines,
   tagsForProductType,
@@ -6,9 +7,8 @@ import {
   toConfirmRequest,
   toDiscountAnswer,
   toReturnRequest,
-} from '../../../drivers/evotor/mapping.js';
-import type { Position, ReceiptDiscount } from '../../../drivers/evotor/schemas.js';
-import type { CalculateResponse } from '../../../src/agent/till-api.js';
+} from '../../../src/http/evotor/mapping.js';
+import type { Position, ReceiptDiscount } from '../../../src/http/evotor/schemas.js';
 import { silverCustomer } from './fake-till.js';
 
 const juice: Position = {
@@ -189,7 +189,7 @@ describe('discount answer', () => {
         },
         coupons: [{ code: 'OLD', status: 'expired' }],
         pointsPayment: { type: 'other', amount: 2000 },
-        messages: ['Баланс после покупки: 284 балла'],
+        messages: ['Списано 20 баллов', 'Начислено 4 балла', 'Баланс после покупки: 284 балла'],
       }),
     );
     expect(answer.discount).toBe('5.00');
@@ -204,11 +204,12 @@ describe('discount answer', () => {
     expect(answer.extraText).toEqual([
       'Покупатель: Анна К., уровень «Серебро»',
       'Скидка: 5,00 ₽',
-      'Оплачено баллами: 20',
       'Для оплаты баллами нужен код из SMS',
-      'Будет начислено баллов: 4',
       'Купон OLD: истёк',
       'Расчёт без связи с сервером лояльности',
+      // The points are said once, in the engine's words (no «Оплачено баллами» / «Будет начислено»).
+      'Списано 20 баллов',
+      'Начислено 4 балла',
       'Баланс после покупки: 284 балла',
     ]);
   });

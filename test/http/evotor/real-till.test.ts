@@ -73,15 +73,13 @@ describe('Evotor bridge against the real till service', () => {
         sumWithDiscount: '355.50',
       },
     ]);
-    // The bridge's own lines, then the engine's messages (the fake till had other ones: the real
-    // engine's repeat the points lines — «Списано 300 баллов», «Начислено 77 баллов»).
+    // The bridge's own lines, then the engine's messages; each fact once: the points are said only
+    // by the engine («Списано 300 баллов», «Начислено 77 баллов»), not again by the bridge.
     // Balance after: 300 − 300 + 77 = 77 (pendingDays 0).
     // Gold needs 1 000 000 spent: 1 000 000 − 600 000 − (107575 − 4304) = 296 729 → 2 967,29 ₽.
     expect(discount!.extraText).toEqual([
       'Покупатель: Анна К., уровень «Серебро»',
       'Скидка: 43,04 ₽',
-      'Оплачено баллами: 300',
-      'Будет начислено баллов: 77',
       'Расчёт без связи с сервером лояльности',
       'Списано 300 баллов',
       'Начислено 77 баллов',

@@ -2,9 +2,9 @@
 // "details"?}}, also when they run on a bare fastify instance (tests, a separate listener). The
 // field naming of bad input is the HTTP layer's, so a till sees the same text everywhere.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { TillError } from '../../src/agent/till-api.js';
-import { DomainError } from '../../src/domain/errors.js';
-import { formatValidation, sendError } from '../../src/http/errors.js';
+import { TillError } from '../agent/till-api.js';
+import { DomainError } from '../domain/errors.js';
+import { formatValidation, sendError } from './errors.js';
 
 /** Installs the schema error formatter and error handler inside the calling plugin's scope only. */
 export function installErrorReplies(scope: FastifyInstance): void {

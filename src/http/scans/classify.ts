@@ -1,21 +1,10 @@
 // What a scanned code means for the till: a loyalty card (barcode or magnetic track 2), a phone
 // number, or the mobile app's QR token. The rules live in the domain (classifyScan, which also
-// reads track 2 through parseTrack2); this only shapes the event.
-import { classifyScan } from '../../src/domain/index.js';
-import type { CardRange } from '../../src/domain/types.js';
-
-export type ScanKind = 'card' | 'phone' | 'qr';
-
-export interface Scan {
-  /** The code exactly as the scanner sent it (GS kept). Holds personal data: never log it. */
-  raw: string;
-  kind: ScanKind;
-  /** The normalized value to identify with: card number, "+7XXXXXXXXXX", or the QR token. */
-  value: string;
-}
-
-/** null = not a loyalty code (a product barcode, noise); the caller decides what to do with it. */
-export type ScanClassifier = (raw: string) => Scan | null;
+// reads track 2 through parseTrack2); this only shapes the event the scanner driver and the scan
+// routes hand on (drivers/scanner/scan.ts).
+import type { ScanClassifier } from '../../../drivers/scanner/scan.js';
+import { classifyScan } from '../../domain/index.js';
+import type { CardRange } from '../../domain/types.js';
 
 /**
  * @param cardRanges the current program's card ranges (read on every scan, so a new program from

@@ -2,7 +2,7 @@
 // posts recorded events the way the terminal app does.
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { evotorBridge } from '../../../drivers/evotor/plugin.js';
+import { evotorBridge } from '../../../src/http/evotor/plugin.js';
 import type { FakeTill } from './fake-till.js';
 
 export const TOKEN = 'evotor-terminal-secret';

@@ -1,8 +1,8 @@
 // Evotor-style terminals send money as rubles (Java BigDecimal: a JSON string or number, e.g.
 // "89.90", 215, 1299.5) and quantities with up to 3 decimals. They are converted digit by digit —
 // never multiplied as binary floats — so 0.29 rubles is 29 kopecks, not 28.999….
-import { TillError } from '../../src/agent/till-api.js';
-import type { Kopecks } from '../../src/domain/types.js';
+import { TillError } from '../../agent/till-api.js';
+import type { Kopecks } from '../../domain/types.js';
 
 const DECIMAL = /^(\d{1,13})(?:[.,](\d+))?$/;
 

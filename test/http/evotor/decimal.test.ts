@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TillError } from '../../../src/agent/till-api.js';
 import {
   kopecksToRubles,
   parseQuantity,
   quantityText,
   rublesToKopecks,
-} from '../../../drivers/evotor/decimal.js';
-import { TillError } from '../../../src/agent/till-api.js';
+} from '../../../src/http/evotor/decimal.js';
 
 function refusal(fn: () => unknown): TillError {
   try {

@@ -2,11 +2,12 @@
 // text/event-stream open per till; POST /v1/scans injects a code (typed on the page, or the demo).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TillError } from '../../src/agent/till-api.js';
-import { tillOfRequest } from '../../src/http/auth.js';
-import { installErrorReplies } from '../evotor/error-reply.js';
-import { classifyCode, type ScanClassifier } from './classify.js';
-import type { ScanHub } from './hub.js';
+import type { ScanHub } from '../../../drivers/scanner/hub.js';
+import type { ScanClassifier } from '../../../drivers/scanner/scan.js';
+import { TillError } from '../../agent/till-api.js';
+import { tillOfRequest } from '../auth.js';
+import { installErrorReplies } from '../error-reply.js';
+import { classifyCode } from './classify.js';
 
 /** Resolves the caller to its till (null → 401). The host may pass its token check here. */
 export type ScanAuth = (

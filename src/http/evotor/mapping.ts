@@ -10,8 +10,8 @@ import type {
   Payment,
   ReturnRequest,
   ReturnResponse,
-} from '../../src/agent/till-api.js';
-import type { ReceiptLineInput } from '../../src/domain/types.js';
+} from '../../agent/till-api.js';
+import type { ReceiptLineInput } from '../../domain/types.js';
 import {
   badField,
   kopecksToRubles,
@@ -154,13 +154,14 @@ export function toDiscountAnswer(event: ReceiptDiscount, res: CalculateResponse)
     });
   }
   const t = res.totals;
+  // One text per fact: the points spent and earned are said by the engine's messages ("Списано
+  // 300 баллов", "Начислено 77 баллов", with the pending note), the same words the receipt and the
+  // cashier page show; the bridge adds only what they do not say.
   const extraText: string[] = [];
   const c = res.customer;
   if (c) extraText.push(`Покупатель: ${c.displayName}, уровень «${c.tier.name}»`);
   if (t.discount > 0) extraText.push(`Скидка: ${rub(t.discount)}`);
-  if (t.redeemedPoints > 0) extraText.push(`Оплачено баллами: ${t.redeemedPoints}`);
   if (t.redeemedPoints > 0 && c?.redeemNeedsCode) extraText.push('Для оплаты баллами нужен код из SMS');
-  if (t.accruedPoints > 0) extraText.push(`Будет начислено баллов: ${t.accruedPoints}`);
   for (const coupon of res.coupons) {
     const why = couponStatusText[coupon.status];
     if (why) extraText.push(`Купон ${coupon.code}: ${why}`);
