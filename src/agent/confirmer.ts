@@ -9,9 +9,16 @@ import { changeOf, checkPayments, dueAtConfirm } from './payments-check.js';
 import type { PhoneCodeCheck } from './phone-code.js';
 import type { PointsHolds } from './points-holds.js';
 import type { OpenReceipt } from './ports.js';
-import type { ReceiptBook } from './receipt-book.js';
+import type { OpenGuard, ReceiptBook } from './receipt-book.js';
 import { type SaleMeta, saleTxs } from './sale-tx.js';
 import { type ConfirmRequest, type ConfirmResponse, TillError } from './till-api.js';
+
+// The guards' words per operation (built once: a confirm allocates nothing for them).
+const TO_CONFIRM: OpenGuard = { missing: 'не рассчитан' };
+/** A person settles a printed receipt: a cancel meanwhile does not stop it. */
+const TO_SETTLE: OpenGuard = { missing: 'не рассчитан', cancelled: 'allow' };
+/** Cancelling again answers the same. */
+const TO_CANCEL: OpenGuard = { missing: 'не найден', cancelled: 'allow' };
 
 /** What `confirmPrinted` let through that a till's confirm would have refused. */
 export type PrintedConfirmWaiver = 'hold-expired' | 'cancelled';
@@ -37,7 +44,7 @@ export class Confirmer {
   private async confirmNow(tillId: string, receiptId: string, req: ConfirmRequest): Promise<ConfirmResponse> {
     const done = this.o.book.saleOf(receiptId);
     if (done) return this.confirmResponse(done.tx);
-    const open = this.o.book.openFor(tillId, receiptId, { missing: 'не рассчитан' });
+    const open = this.o.book.openFor(tillId, receiptId, TO_CONFIRM);
     if (this.holdExpired(open)) {
       throw new TillError(
         409,
@@ -56,7 +63,7 @@ export class Confirmer {
   /** The checks of confirm that need no write: a register sale runs them before printing. */
   precheckConfirm(tillId: string, receiptId: string, code: string | undefined): Promise<void> {
     return this.o.book.exclusive(receiptId, async () => {
-      const open = this.o.book.openFor(tillId, receiptId, { missing: 'не рассчитан' });
+      const open = this.o.book.openFor(tillId, receiptId, TO_CONFIRM);
       await this.o.codes.check(open, code);
     });
   }
@@ -79,10 +86,7 @@ export class Confirmer {
     return this.o.book.exclusive(receiptId, async () => {
       const done = this.o.book.saleOf(receiptId);
       if (done) return { ...this.confirmResponse(done.tx), waived: [] };
-      const open = this.o.book.openFor(tillId, receiptId, {
-        missing: 'не рассчитан',
-        cancelled: o.evenIfCancelled ? 'allow' : 'refuse',
-      });
+      const open = this.o.book.openFor(tillId, receiptId, o.evenIfCancelled ? TO_SETTLE : TO_CONFIRM);
       const waived: PrintedConfirmWaiver[] = [];
       if (open.status === 'cancelled') waived.push('cancelled');
       else if (this.holdExpired(open)) waived.push('hold-expired');
@@ -93,7 +97,7 @@ export class Confirmer {
   cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }> {
     return this.o.book.exclusive(receiptId, async () => {
       this.o.book.refuseIfConfirmed(receiptId, ': оформите возврат');
-      const open = this.o.book.openFor(tillId, receiptId, { missing: 'не найден', cancelled: 'allow' });
+      const open = this.o.book.openFor(tillId, receiptId, TO_CANCEL);
       if (open.status !== 'cancelled') await this.tombstone(open);
       return { receiptId, status: 'cancelled' as const };
     });
