@@ -3,23 +3,26 @@
 // before printing; whatever interrupts the print (crash, lost link, failed write) is settled from the
 // register's last document before the next sale and at start: neither lost nor doubled.
 
-import type { FiscalDocument, FiscalReceiptRequest, FiscalRegister } from '../../drivers/register/types.js';
+import type { FiscalDocument, FiscalRegister } from '../../drivers/register/types.js';
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
-import { formatRub } from '../domain/index.js';
+import { fiscalRequest } from './fiscal-receipt.js';
 import { changeOf, checkPayments } from './payments-check.js';
 import type { StateStore } from './ports.js';
+import { PrintReviewSettler } from './print-review-settler.js';
+import { type PrintedSale, printedFiscal } from './printed-sale.js';
+import type { SaleLog, SaleRequest, SaleResponse, Settlement } from './register-sale-api.js';
 import { judgeInterruptedPrint, type PrintIntent, type PrintIntents } from './register-sale-recovery.js';
 import {
-  fiscalForPrinted,
   fiscalOf,
   type PrintIntentView,
   printIntentViews,
   type ReviewDecision,
   type ReviewSettled,
 } from './register-sale-review.js';
-import { type CalculateRequest, type CalculateResponse, type Payment, TillError } from './till-api.js';
-import type { TillService } from './till-service.js';
+import { type CalculateResponse, TillError } from './till-api.js';
 
+export { forReceiptPaper, loyaltyFooter } from './fiscal-receipt.js';
+export type { SaleLog, SaleRequest, SaleResponse, Settlement } from './register-sale-api.js';
 export type { PrintIntent, PrintIntents, PrintReview } from './register-sale-recovery.js';
 export type {
   GivenFiscal,
@@ -29,44 +32,23 @@ export type {
   ReviewSettled,
 } from './register-sale-review.js';
 
-export interface SaleRequest extends CalculateRequest {
-  payments: Payment[];
-  cashier?: { name: string; inn?: string };
-  code?: string;
-}
-
-export interface SaleResponse extends CalculateResponse {
-  fiscal: { fn: string; fd: string; fp: string; at: string };
-  /** Cash to give back: Σ payments − toPay (0 when paid exactly). */
-  change: number;
-}
-
-/** What settling interrupted prints did, by receipt id. */
-export interface Settlement {
-  confirmed: string[];
-  dropped: string[];
-  review: string[];
-}
-
-/** The part of a pino logger the service uses. */
-export interface SaleLog {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export class RegisterSaleService {
   /** One receipt at a time goes to the register; settling takes its turn in the same line. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly reviews: PrintReviewSettler;
 
   constructor(
     private readonly o: {
-      till: TillService;
+      /** The till, through the narrow port of a printed sale. */
+      till: PrintedSale;
       register: FiscalRegister;
       intents: StateStore<PrintIntents>;
       now: () => Date;
       log?: SaleLog;
     },
-  ) {}
+  ) {
+    this.reviews = new PrintReviewSettler(o);
+  }
 
   sell(tillId: string, req: SaleRequest): Promise<SaleResponse> {
     return this.inTurn(() => this.sellNow(tillId, req));
@@ -93,14 +75,9 @@ export class RegisterSaleService {
     return receiptId in s.printing || (s.review !== undefined && receiptId in s.review);
   }
 
-  /**
-   * A person who compared the register's journal settles a receipt held for review: printed → it is
-   * confirmed with its fiscal document (whatever happened to its points hold or a cancel meanwhile:
-   * the customer paid the printed amount); not printed → it is cancelled and its hold released, as
-   * a till's cancel does. Repeating the same decision answers the same; the opposite one is 409.
-   */
+  /** A person settles a receipt held for review (print-review-settler.ts), in the register's line. */
   settleReview(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
-    return this.inTurn(() => this.settleReviewNow(receiptId, decision));
+    return this.inTurn(() => this.reviews.settle(receiptId, decision));
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
@@ -111,7 +88,7 @@ export class RegisterSaleService {
 
   private async sellNow(tillId: string, req: SaleRequest): Promise<SaleResponse> {
     // A repeat of a confirmed sale needs no register; anything else waits until earlier prints are settled.
-    const earlier = await this.confirmedSale(req.receiptId);
+    const earlier = this.confirmedSale(req.receiptId);
     if (earlier) return earlier;
     await this.settle();
     const review = this.o.intents.read().review?.[req.receiptId];
@@ -129,14 +106,14 @@ export class RegisterSaleService {
   }
 
   private async sellReceipt(tillId: string, req: SaleRequest): Promise<SaleResponse> {
-    const done = await this.confirmedSale(req.receiptId);
+    const done = this.confirmedSale(req.receiptId);
     if (done) return done;
 
     const calc = await this.o.till.calculate(tillId, req);
     checkPayments(req.payments, calc.totals.toPay); // cash may exceed (change), nothing else may
     await this.o.till.precheckConfirm(tillId, req.receiptId, req.code);
 
-    const request = this.fiscalRequest(req, calc);
+    const request = fiscalRequest(req, calc);
     const before = await this.lastDocumentOrThrow();
     const intent: PrintIntent = {
       receiptId: req.receiptId,
@@ -155,7 +132,7 @@ export class RegisterSaleService {
     } catch (err) {
       return this.afterPrintFailure(err, intent);
     }
-    return this.confirmPrinted(intent, doc, calc);
+    return this.finishPrinted(intent, doc, calc);
   }
 
   /**
@@ -170,12 +147,16 @@ export class RegisterSaleService {
     }
     // When the register cannot be asked now, the intent waits for the next sale or the next start.
     await this.settle().catch(() => undefined);
-    const settled = await this.confirmedSale(intent.receiptId);
+    const settled = this.confirmedSale(intent.receiptId);
     if (settled) return settled;
     throw registerFailure(err);
   }
 
-  private async confirmPrinted(
+  /**
+   * The register printed the receipt: confirm it and answer the sale, or, when the till refuses the
+   * confirm, hold it for a person (409); when the disk fails, keep the intent to repeat it (503).
+   */
+  private async finishPrinted(
     intent: PrintIntent,
     doc: FiscalDocument,
     calc: CalculateResponse,
@@ -208,7 +189,7 @@ export class RegisterSaleService {
     if (intents.length === 0) return out;
     const last = await this.lastDocumentOrThrow();
     for (const intent of intents) {
-      if (this.o.till.fiscalOf(intent.receiptId)) {
+      if (printedFiscal(this.o.till, intent.receiptId)) {
         // Confirmed before the crash, which came before the intent was dropped.
         await this.dropIntent(intent.receiptId);
         out.confirmed.push(intent.receiptId);
@@ -271,91 +252,17 @@ export class RegisterSaleService {
     }
   }
 
-  private async settleReviewNow(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
-    const review = this.o.intents.read().review?.[receiptId];
-    if (!review) return this.settledBefore(receiptId, decision);
-    let settled: ReviewSettled;
-    if (decision.outcome === 'printed') {
-      const fiscal = fiscalForPrinted(review, decision.fiscal);
-      await this.o.till.confirmPrinted(
-        review.tillId,
-        receiptId,
-        { fiscal, payments: review.payments },
-        { evenIfCancelled: true },
-      );
-      settled = { receiptId, status: 'confirmed', fiscal: this.o.till.fiscalOf(receiptId) ?? fiscal };
-    } else {
-      try {
-        await this.o.till.cancel(review.tillId, receiptId);
-      } catch (err) {
-        // Its calculation is gone (a damaged open-receipt file): there is nothing left to cancel.
-        if (!(err instanceof TillError && err.code === 'RECEIPT_NOT_FOUND')) throw err;
-      }
-      settled = { receiptId, status: 'cancelled' };
-    }
-    await this.o.intents.update((s) => {
-      delete s.review?.[receiptId];
-    });
-    this.o.log?.warn(
-      { receiptId, outcome: decision.outcome, fd: settled.fiscal?.fd ?? null, reason: review.reason },
-      'receipt held for review settled by hand',
-    );
-    return settled;
-  }
-
-  /** A decision about a receipt no longer (or never) held: the same answer again, or why not. */
-  private async settledBefore(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
-    if (receiptId in this.o.intents.read().printing) {
+  /** A repeat of a sale confirmed with its fiscal document; 409 when it was confirmed without one. */
+  private confirmedSale(receiptId: string): SaleResponse | null {
+    const found = this.o.till.lookUp(receiptId);
+    if (found.status !== 'confirmed') return null;
+    if (!found.fiscal)
       throw new TillError(
         409,
-        'RECEIPT_PRINTING',
-        `Receipt ${receiptId} waits to be settled from the register's last document, not by hand: connect the register`,
+        'RECEIPT_CONFIRMED',
+        `Receipt ${receiptId} was confirmed without the register`,
       );
-    }
-    const fiscal = this.o.till.fiscalOf(receiptId);
-    const status = fiscal ? 'confirmed' : await this.receiptStatus(receiptId);
-    if (decision.outcome === 'printed' && status === 'confirmed') {
-      return { receiptId, status: 'confirmed', ...(fiscal && { fiscal }) };
-    }
-    if (decision.outcome === 'not-printed' && status === 'cancelled')
-      return { receiptId, status: 'cancelled' };
-    if (status === 'confirmed' || status === 'cancelled') {
-      throw new TillError(
-        409,
-        'RECEIPT_NOT_IN_REVIEW',
-        `Receipt ${receiptId} was already ${status}${status === 'confirmed' ? ': a return undoes a sale' : ''}`,
-        { status },
-      );
-    }
-    throw new TillError(404, 'RECEIPT_NOT_IN_REVIEW', `Receipt ${receiptId} is not held for review`);
-  }
-
-  private async receiptStatus(receiptId: string): Promise<string | null> {
-    try {
-      return (await this.o.till.get(receiptId)).status;
-    } catch (err) {
-      if (err instanceof TillError && err.status === 404) return null;
-      throw err;
-    }
-  }
-
-  private async confirmedSale(receiptId: string): Promise<SaleResponse | null> {
-    try {
-      const view = await this.o.till.get(receiptId);
-      if (view.status !== 'confirmed') return null;
-      const fiscal = this.o.till.fiscalOf(receiptId);
-      if (!fiscal)
-        throw new TillError(
-          409,
-          'RECEIPT_CONFIRMED',
-          `Receipt ${receiptId} was confirmed without the register`,
-        );
-      const { synced: _synced, ...rest } = view;
-      return { ...rest, fiscal, change: changeOf(this.o.till.paymentsOf(receiptId), view.totals.toPay) };
-    } catch (err) {
-      if (err instanceof TillError && err.status === 404) return null;
-      throw err;
-    }
+    return { ...found.view, fiscal: found.fiscal, change: changeOf(found.payments, found.view.totals.toPay) };
   }
 
   private async lastDocumentOrThrow(): Promise<FiscalDocument | null> {
@@ -364,31 +271,6 @@ export class RegisterSaleService {
     } catch (err) {
       throw registerFailure(err);
     }
-  }
-
-  private fiscalRequest(req: SaleRequest, calc: CalculateResponse): FiscalReceiptRequest {
-    const byId = new Map(req.lines.map((l) => [l.lineId, l]));
-    const lines: FiscalReceiptRequest['lines'] = [];
-    for (const line of calc.lines) {
-      const name = byId.get(line.lineId)?.name ?? line.lineId;
-      for (const p of line.fiscalPositions)
-        lines.push({ name, qty: p.qty, price: p.price, amount: p.amount });
-    }
-    // A zero payment is how some tills say "not used"; the register refuses zero payments.
-    const payments: FiscalReceiptRequest['payments'] = req.payments
-      .filter((p) => p.amount > 0)
-      .map((p) => ({ type: p.type, amount: p.amount }));
-    // Points shown as a payment (fiscalMode "payment") are added by the agent, not by the till.
-    if (calc.pointsPayment) payments.push({ type: 'other', amount: calc.pointsPayment.amount });
-    const request: FiscalReceiptRequest = {
-      receiptId: req.receiptId,
-      kind: 'sale',
-      lines,
-      payments,
-      footer: loyaltyFooter(calc),
-    };
-    if (req.cashier) request.cashier = req.cashier;
-    return request;
   }
 
   private async toReview(
@@ -419,30 +301,6 @@ export class RegisterSaleService {
       delete s.printing[receiptId];
     });
   }
-}
-
-/** The non-fiscal block printed inside the receipt: who, what the card gave, points and progress. */
-export function loyaltyFooter(calc: CalculateResponse): string[] {
-  const c = calc.customer;
-  if (!c && calc.messages.length === 0) return [];
-  const who = c ? [`Покупатель: ${c.displayName}${c.cardLast4 ? `, карта ****${c.cardLast4}` : ''}`] : [];
-  return [
-    'Программа лояльности',
-    ...who,
-    ...(calc.totals.discount > 0 ? [`Скидка по карте: ${formatRub(calc.totals.discount)}`] : []),
-    ...calc.messages,
-  ].map(forReceiptPaper);
-}
-
-/** Registers print in code page 866, which has no ₽, guillemets or long dashes: spell them plainly. */
-const PAPER_SPELLING: [RegExp, string][] = [
-  [/₽/g, 'руб.'],
-  [/[«»„“”]/g, '"'],
-  [/[−–—]/g, '-'],
-];
-
-export function forReceiptPaper(text: string): string {
-  return PAPER_SPELLING.reduce((t, [from, to]) => t.replace(from, to), text);
 }
 
 function registerFailure(err: unknown): TillError {

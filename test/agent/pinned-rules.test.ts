@@ -1,6 +1,7 @@
 // Rules that protect money and had no test of their own (issue #12): each test below fails when its
-// rule is deleted from src/agent/till-service.ts. Over HTTP against a real agent; figures by hand
-// from MECHANICS.md (the worked example's receipt, the example program's enrolment settings).
+// rule is deleted from the till (src/agent: calculator.ts, confirmer.ts, sale-tx.ts). Over HTTP
+// against a real agent; figures by hand from MECHANICS.md (the worked example's receipt, the example
+// program's enrolment settings).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
