@@ -5,6 +5,7 @@
 
 import type { FiscalDocument, FiscalRegister } from '../../drivers/register/types.js';
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
+import { OneAtATime } from '../../drivers/serial/one-at-a-time.js';
 import { fiscalRequest } from './fiscal-receipt.js';
 import { changeOf, checkPayments } from './payments-check.js';
 import type { StateStore } from './ports.js';
@@ -34,7 +35,7 @@ export type {
 
 export class RegisterSaleService {
   /** One receipt at a time goes to the register; settling takes its turn in the same line. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private readonly reviews: PrintReviewSettler;
 
   constructor(
@@ -81,9 +82,7 @@ export class RegisterSaleService {
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(work);
   }
 
   private async sellNow(tillId: string, req: SaleRequest): Promise<SaleResponse> {
