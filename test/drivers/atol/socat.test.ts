@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry, JournalReceipt } from '../../../drivers/atol/virtual/journal.js';
-import { createRegister } from '../../../drivers/register/create-register.js';
+import { createRegister } from '../../../drivers/atol/create-register.js';
 import { type FiscalRegister, RegisterError } from '../../../drivers/register/types.js';
 import type { SaleResponse } from '../../../src/agent/register-sale.js';
 import { SUNDAY, startTestAgent, type TestAgent } from '../../helpers/agent-harness.js';
