@@ -2,7 +2,7 @@
 import type { Applied, CouponOutcome, Kopecks, Points, Totals } from '../domain/types.js';
 
 /** The QR key type lives with the token check in the pure core; the wire carries it as is. */
-export type { QrKey } from '../domain/identifiers/qr.js';
+export type { QrKey } from '../domain/types.js';
 
 export type TxKind = 'sale' | 'return' | 'enrolment';
 

@@ -3,6 +3,7 @@
 // verifies offline with the cloud's public keys. Accepting each token id once is the caller's job.
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { DomainError } from '../errors.js';
+import type { QrKey } from '../types.js';
 
 const PREFIX = 'LQ1';
 
@@ -11,13 +12,6 @@ export interface QrClaims {
   tokenId: string;
   /** Unix seconds; the token is refused from this instant on. */
   expiresAt: number;
-}
-
-/** One of the cloud's public keys for QR tokens, as the program pull carries it (SYNC-API.md). */
-export interface QrKey {
-  kid: string;
-  /** base64 of the raw 32-byte Ed25519 public key. */
-  publicKey: string;
 }
 
 export function signQrToken(
