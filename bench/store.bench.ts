@@ -16,12 +16,10 @@ import {
 } from '../src/storage/customer-cache/sharded-customer-cache.js';
 import { DurableFileAdapter } from '../src/storage/file/durable-file-adapter.js';
 import { fsyncDir } from '../src/storage/file/fsync-dir.js';
-import {
-  DEFAULT_SEGMENT_MAX_BYTES,
-  DEFAULT_SEGMENT_SIZE,
-  FileJournal,
-} from '../src/storage/journal/file-journal.js';
-import { type SegmentBody, segmentFileName, serializeSegment } from '../src/storage/journal/segment-file.js';
+import { FileJournal } from '../src/storage/journal/file-journal.js';
+import { DEFAULT_SEGMENT_MAX_BYTES, DEFAULT_SEGMENT_SIZE } from '../src/storage/journal/journal-options.js';
+import { addRecord } from '../src/storage/journal/log-records.js';
+import { LogSegmentFile } from '../src/storage/journal/log-segment-file.js';
 import type { StoreLogger } from '../src/storage/logger.js';
 
 export interface StoreBenchOptions {
@@ -161,11 +159,9 @@ async function prefillJournal(dir: string, count: number): Promise<void> {
     for (let seq = first; seq < Math.min(first + perSegment, count + 1); seq++) {
       entries.push({ tx: { ...benchTx(seq), seq }, state: 'pending', attempts: 0 });
     }
-    const file = new DurableFileAdapter<SegmentBody>(join(dir, segmentFileName(first)), {
-      logger: silent,
-      serialize: serializeSegment,
-    });
-    await file.write({ firstSeq: first, entries });
+    // The append-only format the journal writes (a session-1 `.json` would be migrated at open).
+    const segment = await LogSegmentFile.create(dir, first, addRecord(entries));
+    await segment.release();
   }
 }
 

@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    const { version } = await import('./version.js');
+    const { version } = await import('../ops/version.js');
     console.log(version());
     return 0;
   }

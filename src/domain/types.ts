@@ -265,3 +265,10 @@ export interface ReturnResult {
   lines: ReturnLineResult[];
   refund: { amount: Kopecks; pointsReturned: Points; pointsReversed: Points };
 }
+
+/** One of the cloud's public keys for QR tokens, as the program pull carries it (SYNC-API.md). */
+export interface QrKey {
+  kid: string;
+  /** base64 of the raw 32-byte Ed25519 public key. */
+  publicKey: string;
+}

@@ -1,6 +1,9 @@
 // The agent ↔ cloud wire format (../shared/spec/SYNC-API.md). Both ends import these types.
 import type { Applied, CouponOutcome, Kopecks, Points, Totals } from '../domain/types.js';
 
+/** The QR key type lives with the token check in the pure core; the wire carries it as is. */
+export type { QrKey } from '../domain/types.js';
+
 export type TxKind = 'sale' | 'return' | 'enrolment';
 
 export interface TxLine {
@@ -102,12 +105,6 @@ export interface CustomersPage {
   customers: CachedCustomer[];
   cursor: string;
   more: boolean;
-}
-
-export interface QrKey {
-  kid: string;
-  /** base64 of the raw 32-byte Ed25519 public key. */
-  publicKey: string;
 }
 
 /** One return the cloud has applied to a sale, as `GET /v1/agents/{agentId}/receipts/{receiptId}` lists it. */

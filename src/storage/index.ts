@@ -9,12 +9,13 @@ export {
 } from './errors.js';
 export { DurableFileAdapter } from './file/durable-file-adapter.js';
 export { FileState } from './file-state.js';
+export { FileJournal } from './journal/file-journal.js';
 export {
   DEFAULT_SEGMENT_MAX_BYTES,
   DEFAULT_SEGMENT_SIZE,
-  FileJournal,
+  type FileJournalOptions,
   type JournalMemory,
-} from './journal/file-journal.js';
+} from './journal/journal-options.js';
 export type { StoreLogger } from './logger.js';
 export { FileOpenReceipts } from './open-receipts/file-open-receipts.js';
 export { type OpenStoreOptions, openStore, type Store } from './open-store.js';

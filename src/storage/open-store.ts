@@ -1,6 +1,6 @@
 // Opens the agent's data directory: takes the process lock, clears what a crash left behind
 // (temp files), and loads the journal, the open receipts, the customer cache and the sync state.
-//   <dataDir>/agent.lock   journal/seg-*.log (seg-*.json from session 1)   open/*.json   cache/shard-NN.json   state.json
+//   <dataDir>/agent.lock   journal/seg-*.log (session 1's seg-*.json are migrated at open)   open/*.json   cache/shard-NN.json   state.json
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SyncState } from '../agent/ports.js';

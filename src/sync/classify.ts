@@ -2,20 +2,11 @@
 // retried with backoff; a refusal (bad key, bad request) will not pass by itself, so looping on it
 // would only hammer the cloud — it is reported and left for the next scheduled run or a human.
 import { AxiosError } from 'axios';
+import type { Classification } from './classification.js';
 import { CloudCallError, CloudProtocolError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
-export type Verdict = 'retry' | 'fatal';
-
-export interface Classification {
-  verdict: Verdict;
-  /** Short human text for status and logs; never carries request data (phones, cards). */
-  reason: string;
-  /** The HTTP status when the cloud answered at all. */
-  status?: number;
-  /** From `Retry-After`, when the cloud asked for a pause. */
-  retryAfterMs?: number;
-}
+export type { Classification, Verdict } from './classification.js';
 
 /** Socket-level failures: the request may or may not have arrived, so the batch is simply sent again. */
 const TRANSPORT_CODES = new Set([

@@ -1,6 +1,6 @@
 // Errors the sync client throws. Callers at the till tell them apart by `code` (a stable string),
 // the drain by the retry/fatal verdict they carry.
-import type { Classification } from './classify.js';
+import type { Classification } from './classification.js';
 
 /** A call to the cloud failed; `classification` says whether trying again later makes sense. */
 export class CloudCallError extends Error {

@@ -70,8 +70,8 @@ function loadAssets(dir: string): Map<string, Asset> {
   const assets = new Map<string, Asset>();
   for (const name of readdirSync(dir)) {
     const contentType = CONTENT_TYPES[path.extname(name)];
-    // Type declarations for the tests (money.d.ts) are not part of the page.
-    if (!contentType || name.endsWith('.d.ts')) continue;
+    // Only the page's own kinds of file (no .ts, no tsconfig: the type check lives in src/web).
+    if (!contentType) continue;
     const file = path.join(dir, name);
     if (!statSync(file).isFile()) continue;
     const body = readFileSync(file);

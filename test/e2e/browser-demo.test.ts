@@ -12,7 +12,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, type RunningDemo, startDemo } from '../../src/ops/demo-chain.js';
+import { DEMO, type RunningDemo, startDemo } from '../../src/app/demo-chain.js';
 import { formatPoints, formatRubles } from '../../src/web/cashier/money.js';
 import { CHROMIUM, hasChromium, launchChromium, text, waitForText } from '../helpers/browser.js';
 

@@ -151,16 +151,28 @@ describe('FileJournal under faults', () => {
     expect(again.byId('tx-1')?.state).toBe('synced');
   });
 
-  it('a session-1 segment whose rewrite fails keeps its old states', async () => {
+  it('a migration whose new segment cannot be written keeps the session-1 files; the next open migrates', async () => {
     const dir = await tempDir();
     await sessionOneJournal(dir, 4, 2);
-    const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2 });
-    faults.failRenameTo = join(dir, 'seg-000000000003.json');
-    const results = ['tx-1', 'tx-3'].map((id) => ({ id, status: 'accepted' as const }));
-    await expect(j.recordResults(results, '2025-01-02T00:00:00.000Z')).rejects.toThrow(/injected rename/);
-    expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-2', 'tx-3', 'tx-4']);
+    const before = await listDir(dir);
+    faults.failRenameTo = join(dir, 'seg-000000000003.log');
+    await expect(FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2 })).rejects.toThrow(
+      /injected rename/,
+    );
+    // seg 1 is migrated (its log first, then the old files removed); seg 3 kept its old files.
+    expect(await listDir(dir)).toEqual([
+      'seg-000000000001.log',
+      'seg-000000000003.json',
+      'seg-000000000003.json.bak',
+    ]);
+    expect(before).toContain('seg-000000000003.json.bak');
     faults.failRenameTo = null;
-    const again = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2, readOnly: true });
-    expect(again.pending(10).map((e) => e.tx.id)).toEqual(['tx-2', 'tx-3', 'tx-4']);
+    const again = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 2 });
+    expect(again.pending(10).map((e) => e.tx.id)).toEqual(['tx-1', 'tx-2', 'tx-3', 'tx-4']);
+    expect(await listDir(dir)).toEqual(['seg-000000000001.log', 'seg-000000000003.log']);
+    expect((await segmentEntriesOnDisk(dir, 'seg-000000000003.log')).map((e) => e.tx.id)).toEqual([
+      'tx-3',
+      'tx-4',
+    ]);
   });
 });

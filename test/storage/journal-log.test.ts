@@ -131,16 +131,17 @@ describe('append-only segments at open', () => {
     expect(again.byId('tx-1')?.state).toBe('synced');
   });
 
-  it('a segment file and a session-1 file for the same seqs cannot both be right: refused', async () => {
+  it('a segment file and a session-1 file for the same seqs, holding other entries, cannot both be right: refused', async () => {
     const dir = await tempDir();
     await sessionOneJournal(dir, 2, 3);
-    await journalWith(join(dir, 'other'), 2);
+    // Three entries where the session-1 file has two: not the copy an interrupted migration leaves.
+    await journalWith(join(dir, 'other'), 3);
     await writeFile(join(dir, SEG1), await readFile(join(dir, 'other', SEG1)));
     expect((await openError(dir)).reason).toMatch(/overlap/);
   });
 });
 
-describe('session-1 segments beside append-only ones', () => {
+describe('session-1 segments, migrated at open (journal-migration.test.ts has the crash cases)', () => {
   /** Session 1's data: tx-1..7 in seg 1, 4, 7 (.json); tx-1, 2 synced, tx-5 dead, tx-6 a return of r-1. */
   async function sessionOneDir(): Promise<string> {
     const dir = await tempDir();
@@ -156,7 +157,7 @@ describe('session-1 segments beside append-only ones', () => {
     return dir;
   }
 
-  it('open with every state and look-up intact; new entries go to an append-only segment after them', async () => {
+  it('open with every state and look-up intact; new entries go on in the migrated segments', async () => {
     const dir = await sessionOneDir();
     const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 3 });
     expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-3', 'tx-4', 'tx-6', 'tx-7']);
@@ -168,15 +169,19 @@ describe('session-1 segments beside append-only ones', () => {
     expect(j.byReturnId('ret-6')?.tx.id).toBe('tx-6');
     expect(j.stats(Date.parse(AT))).toMatchObject({ pending: 4, deadLetter: 1, total: 7 });
     expect((await j.append(saleTx(8))).seq).toBe(8);
+    // seg 7 held one entry of three: the migrated segment takes the next append like any other.
     expect(segmentFiles(await listDir(dir))).toEqual([
-      'seg-000000000001.json',
-      'seg-000000000004.json',
-      'seg-000000000007.json',
-      'seg-000000000008.log',
+      'seg-000000000001.log',
+      'seg-000000000004.log',
+      'seg-000000000007.log',
+    ]);
+    expect((await segmentEntriesOnDisk(dir, 'seg-000000000007.log')).map((e) => e.tx.id)).toEqual([
+      'tx-7',
+      'tx-8',
     ]);
   });
 
-  it('results and resends rewrite the session-1 file (with its backup copy); a reopen sees them', async () => {
+  it('results and resends are recorded in the migrated segments; a reopen sees them', async () => {
     const dir = await sessionOneDir();
     const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 3 });
     await j.recordResults(
@@ -187,12 +192,12 @@ describe('session-1 segments beside append-only ones', () => {
       AT,
     );
     expect(await j.resend(['tx-5'])).toBe(1);
-    expect((await segmentEntriesOnDisk(dir, 'seg-000000000001.json')).map((e) => e.state)).toEqual([
+    expect((await segmentEntriesOnDisk(dir, 'seg-000000000001.log')).map((e) => e.state)).toEqual([
       'synced',
       'synced',
       'synced',
     ]);
-    expect((await segmentEntriesOnDisk(dir, 'seg-000000000004.json')).map((e) => e.state)).toEqual([
+    expect((await segmentEntriesOnDisk(dir, 'seg-000000000004.log')).map((e) => e.state)).toEqual([
       'dead',
       'pending',
       'pending',
@@ -204,7 +209,7 @@ describe('session-1 segments beside append-only ones', () => {
     expect(again.byId('tx-3')).toMatchObject({ state: 'synced', syncedAt: AT });
   });
 
-  it('compaction deletes a session-1 segment with its backup copy', async () => {
+  it('compaction deletes a migrated segment like any other', async () => {
     const dir = await sessionOneDir();
     const j = await FileJournal.open(dir, { logger: new MemoryLogger(), segmentSize: 3 });
     await j.recordResults([{ id: 'tx-3', status: 'accepted' }], '2025-01-01T12:00:00.000Z');

@@ -1,6 +1,7 @@
-// Damaged session-1 journal files (`seg-N.json`, whole-file writes with a `.bak`): recovered from
-// the backup copy when one is good, otherwise a clear StoreCorruptError naming the file — a
-// confirmed transaction is never dropped silently. (The append-only format: journal-log.test.ts.)
+// Damaged session-1 journal files (`seg-N.json`, whole-file writes with a `.bak`), met by the
+// migration at open: recovered from the backup copy when one is good (and migrated from it),
+// otherwise a clear StoreCorruptError naming the file and nothing changed on disk — a confirmed
+// transaction is never dropped silently. (The append-only format: journal-log.test.ts.)
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { StoreCorruptError } from '../../src/storage/errors.js';
 import { encodeEnvelope } from '../../src/storage/file/envelope.js';
 import { FileJournal } from '../../src/storage/journal/file-journal.js';
 import { listDir, MemoryLogger, saleTx, tempDir } from './helpers.js';
-import { sessionOneJournal } from './journal-files.js';
+import { segmentEntriesOnDisk, sessionOneJournal } from './journal-files.js';
 
 const SEG1 = 'seg-000000000001.json';
 const SEG4 = 'seg-000000000004.json';
@@ -34,9 +35,12 @@ describe('FileJournal recovery', () => {
     expect(j.pending(10).map((e) => e.tx.id)).toEqual(['tx-1', 'tx-2', 'tx-3', 'tx-4']);
     expect(logger.at('warn')[0]!.obj).toMatchObject({ file: join(dir, SEG4) });
     expect(await listDir(dir)).toContain(`${SEG4}.corrupt`);
-    // New entries go to an append-only segment after it.
+    // What the backup held is migrated; new entries follow it in the same append-only segment.
     expect((await j.append(saleTx(6))).seq).toBe(5);
-    expect(await listDir(dir)).toContain('seg-000000000005.log');
+    expect((await segmentEntriesOnDisk(dir, 'seg-000000000004.log')).map((e) => e.tx.id)).toEqual([
+      'tx-4',
+      'tx-6',
+    ]);
   });
 
   it('a truncated segment without a good copy stops the start with StoreCorruptError naming it', async () => {

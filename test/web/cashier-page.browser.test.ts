@@ -321,6 +321,10 @@ describe.skipIf(!hasChromium)('cashier page in Chromium', () => {
     await page.fill('#line-price', '12,345');
     await page.keyboard.press('Enter');
     await waitForText(page, '#alert', 'Цена: сумма в рублях больше нуля');
+    // A page-side error has no code: the strip shows the message alone (not a stray "null").
+    expect(await page.locator('#alert').textContent()).toBe(
+      'Цена: сумма в рублях больше нуля, например 89,90.',
+    );
     expect(await activeId(page)).toBe('line-price');
 
     const confirmsBefore = requestsTo('/confirm').length;

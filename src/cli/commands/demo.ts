@@ -1,11 +1,11 @@
 import path from 'node:path';
+import { demoBanner, startDemo } from '../../app/demo-chain.js';
 import { createLogger } from '../../app/logger.js';
 import { untilSignal } from '../../app/signals.js';
-import { demoBanner, startDemo } from '../../ops/demo-chain.js';
 import { findProjectRoot } from '../../ops/project-root.js';
 import { CliError, type Command, parseOptions } from '../command.js';
 
-export { DEMO } from '../../ops/demo-chain.js';
+export { DEMO } from '../../app/demo-chain.js';
 
 const command: Command = {
   help: `Usage: loyalty-agent demo [--agent-port 8417] [--cloud-port 8418] [--data DIR] [--log-level warn]

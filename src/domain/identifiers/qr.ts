@@ -2,8 +2,8 @@
 // sig = base64url(Ed25519 over the ASCII bytes "LQ1.<payload>"). The cloud signs; the agent
 // verifies offline with the cloud's public keys. Accepting each token id once is the caller's job.
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import type { QrKey } from '../../protocol/sync.js';
 import { DomainError } from '../errors.js';
+import type { QrKey } from '../types.js';
 
 const PREFIX = 'LQ1';
 

@@ -8,7 +8,7 @@
 // active segment's entries, and a compact hash index (tx id, receipt id, return id → seq) of
 // everything — not the synced history: a look-up that lands in an older segment reads that
 // segment from disk (a few recently read ones are cached), so the heap does not grow with sales.
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { OneAtATime } from '../../../drivers/serial/one-at-a-time.js';
 import type { Journal, JournalEntry } from '../../agent/ports.js';
 import type { Tx, TxResult } from '../../protocol/sync.js';
@@ -20,58 +20,26 @@ import {
 } from '../errors.js';
 import { DamagedFileError } from '../file/damaged-file-error.js';
 import type { StoreLogger } from '../logger.js';
-import { entryAfterResult, entryResent } from './entry-transitions.js';
-import { JournalSegment } from './journal-segment.js';
-import { JsonSegmentFile } from './json-segment-file.js';
+import { entryAfterResult, entryResent, moveByState } from './entry-transitions.js';
+import { JournalKeys } from './journal-keys.js';
+import {
+  type FileJournalOptions,
+  type JournalLimits,
+  type JournalMemory,
+  journalLimits,
+} from './journal-options.js';
+import { JournalSegment, segmentOfSeq } from './journal-segment.js';
 import { addRecord, statusOf } from './log-records.js';
 import { LogSegmentFile } from './log-segment-file.js';
 import { PendingList } from './pending-list.js';
-import { DEFAULT_CACHED_SEGMENTS, SegmentEntriesCache } from './segment-entries-cache.js';
-import { type SegmentFormat, segmentOfFileName } from './segment-file.js';
-import type { SegmentStorage } from './segment-storage.js';
-import { SeqHashIndex } from './seq-hash-index.js';
-
-export const DEFAULT_SEGMENT_SIZE = 256;
-/**
- * A segment also rolls over at this size. An append no longer rewrites the segment, so this
- * bounds what a look-up of an old receipt reads from disk, and the file a damage can hit.
- */
-export const DEFAULT_SEGMENT_MAX_BYTES = 64 * 1024;
-/** Segments read in parallel at open (bounded so a big backlog does not open hundreds of files at once). */
-const LOAD_CONCURRENCY = 16;
-
-export interface FileJournalOptions {
-  logger: StoreLogger;
-  readOnly?: boolean;
-  /** Entries per segment before a new one starts. */
-  segmentSize?: number;
-  /** Bytes per segment before a new one starts (a single larger append still gets its own segment). */
-  segmentMaxBytes?: number;
-  /** Sealed segments whose entries are kept after a look-up read them from disk. */
-  cachedSegments?: number;
-}
-
-/** What the journal holds in memory, for tests and the operator's figures. */
-export interface JournalMemory {
-  /** Entries held as objects: pending, dead, the active segment's, the cached segments'. */
-  residentEntries: number;
-  /** Keys in the hash index (about 2 per entry: tx id and receipt id, plus return ids). */
-  indexedKeys: number;
-  indexBytes: number;
-  cachedSegments: number;
-}
-
-interface LoadedSegment {
-  segment: JournalSegment;
-  /** Its entries that are not synced (the outbox keeps them), or all of them for the newest segment. */
-  kept: JournalEntry[];
-}
+import { SegmentEntriesCache } from './segment-entries-cache.js';
+import { loadSegments } from './segment-loader.js';
 
 export class FileJournal implements Journal {
   private segments: JournalSegment[] = [];
-  private readonly txIds = new SeqHashIndex();
-  private readonly receiptIds = new SeqHashIndex();
-  private readonly returnIds = new SeqHashIndex();
+  /** The newest segment while it is append-only and takes appends; null before the first append. */
+  private active: JournalSegment<LogSegmentFile> | null = null;
+  private readonly keys = new JournalKeys();
   private readonly pendingList = new PendingList();
   private readonly dead = new Map<number, JournalEntry>();
   private readonly sealedCache: SegmentEntriesCache;
@@ -82,31 +50,21 @@ export class FileJournal implements Journal {
 
   private constructor(
     private readonly dir: string,
-    private readonly limits: { entries: number; bytes: number },
+    private readonly limits: JournalLimits,
     private readonly readOnly: boolean,
     private readonly logger: StoreLogger,
-    cachedSegments: number,
   ) {
-    this.sealedCache = new SegmentEntriesCache(cachedSegments);
+    this.sealedCache = new SegmentEntriesCache(limits.cachedSegments);
   }
 
   /**
-   * Loads every segment of `dir`. A damaged session-1 segment is recovered from its backup copy
-   * (logged); a torn last record of an append-only segment is dropped (logged). Anything else
-   * damaged throws StoreCorruptError naming the file — confirmed transactions are never dropped silently.
+   * Loads every segment of `dir`, migrating session-1 segments first (segment-loader.ts). A damaged
+   * session-1 segment is recovered from its backup copy (logged); a torn last record of an
+   * append-only segment is dropped (logged). Anything else damaged throws StoreCorruptError naming
+   * the file — confirmed transactions are never dropped silently.
    */
   static async open(dir: string, options: FileJournalOptions): Promise<FileJournal> {
-    const limits = {
-      entries: options.segmentSize ?? DEFAULT_SEGMENT_SIZE,
-      bytes: options.segmentMaxBytes ?? DEFAULT_SEGMENT_MAX_BYTES,
-    };
-    const cached = options.cachedSegments ?? DEFAULT_CACHED_SEGMENTS;
-    for (const [name, value] of Object.entries({ ...limits, cachedSegments: cached })) {
-      if (!Number.isSafeInteger(value) || value < (name === 'cachedSegments' ? 0 : 1)) {
-        throw new RangeError(`segment ${name} limit must be a positive integer, got ${value}`);
-      }
-    }
-    const journal = new FileJournal(dir, limits, options.readOnly === true, options.logger, cached);
+    const journal = new FileJournal(dir, journalLimits(options), options.readOnly === true, options.logger);
     if (!options.readOnly) await mkdir(dir, { recursive: true });
     await journal.load();
     return journal;
@@ -135,10 +93,10 @@ export class FileJournal implements Journal {
         attempts: 0,
       }));
       const record = addRecord(added);
-      const active = this.activeSegment();
-      let target: JournalSegment;
+      const active = this.active;
+      let target: JournalSegment<LogSegmentFile>;
       if (active && this.fits(active, added.length, record.length)) {
-        await (active.storage as LogSegmentFile).append(record);
+        await active.storage.append(record);
         active.count += added.length;
         active.recent!.push(...added);
         target = active;
@@ -151,6 +109,7 @@ export class FileJournal implements Journal {
         );
         target.recent = [...added];
         this.segments.push(target);
+        this.active = target;
         if (active) await this.seal(active);
       }
       this.index(target, added);
@@ -163,7 +122,7 @@ export class FileJournal implements Journal {
     return this.exclusive('record sync results', async () => {
       const changed = new Map<number, JournalEntry>();
       for (const result of results) {
-        for (const seq of this.txIds.candidates(result.id)) {
+        for (const seq of this.keys.txIds.candidates(result.id)) {
           // Only pending and dead entries can change: an answer about a synced one changes nothing.
           const current = changed.get(seq) ?? this.openEntry(seq);
           if (current?.tx.id !== result.id) continue;
@@ -179,7 +138,9 @@ export class FileJournal implements Journal {
   resend(ids?: string[]): Promise<number> {
     return this.exclusive('resend dead letters', async () => {
       const seqs = ids
-        ? ids.flatMap((id) => this.txIds.candidates(id).filter((seq) => this.dead.get(seq)?.tx.id === id))
+        ? ids.flatMap((id) =>
+            this.keys.txIds.candidates(id).filter((seq) => this.dead.get(seq)?.tx.id === id),
+          )
         : [...this.dead.keys()];
       const changed = new Map<number, JournalEntry>();
       for (const seq of seqs) changed.set(seq, entryResent(this.dead.get(seq)!));
@@ -209,7 +170,7 @@ export class FileJournal implements Journal {
           this.segments = this.segments.filter((s) => !removed.has(s));
           const gone = [...removed];
           const kept = (seq: number) => !gone.some((s) => seq >= s.firstSeq && seq <= s.lastSeq);
-          for (const index of [this.txIds, this.receiptIds, this.returnIds]) index.retain(kept);
+          this.keys.retain(kept);
         }
       }
       return expired.length;
@@ -220,7 +181,7 @@ export class FileJournal implements Journal {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue.idle();
-    await this.activeSegment()?.storage.release();
+    await this.active?.storage.release();
   }
 
   // ------------------------------------------------------------------ reads
@@ -239,7 +200,7 @@ export class FileJournal implements Journal {
 
   byReceipt(receiptId: string): JournalEntry[] {
     const found: JournalEntry[] = [];
-    for (const seq of this.receiptIds.candidates(receiptId)) {
+    for (const seq of this.keys.receiptIds.candidates(receiptId)) {
       const entry = this.entryBySeq(seq);
       if (entry?.tx.receiptId === receiptId) found.push(entry);
     }
@@ -248,7 +209,7 @@ export class FileJournal implements Journal {
 
   byReturnId(returnId: string): JournalEntry | undefined {
     // The newest wins should a return id ever have been journalled twice.
-    const seqs = this.returnIds.candidates(returnId);
+    const seqs = this.keys.returnIds.candidates(returnId);
     for (let i = seqs.length - 1; i >= 0; i--) {
       const entry = this.entryBySeq(seqs[i]!);
       if (entry?.tx.returnId === returnId) return entry;
@@ -258,7 +219,7 @@ export class FileJournal implements Journal {
 
   /** The entry of a transaction id, if still journalled. */
   byId(id: string): JournalEntry | undefined {
-    for (const seq of this.txIds.candidates(id)) {
+    for (const seq of this.keys.txIds.candidates(id)) {
       const entry = this.entryBySeq(seq);
       if (entry?.tx.id === id) return entry;
     }
@@ -288,7 +249,7 @@ export class FileJournal implements Journal {
   }
 
   memory(): JournalMemory {
-    const active = this.activeSegment();
+    const active = this.active;
     const activeOpen = active ? active.unsynced : 0;
     return {
       residentEntries:
@@ -296,8 +257,8 @@ export class FileJournal implements Journal {
         this.dead.size +
         (active ? active.count - activeOpen : 0) +
         this.sealedCache.entryCount,
-      indexedKeys: this.txIds.size + this.receiptIds.size + this.returnIds.size,
-      indexBytes: this.txIds.byteLength + this.receiptIds.byteLength + this.returnIds.byteLength,
+      indexedKeys: this.keys.size,
+      indexBytes: this.keys.byteLength,
       cachedSegments: this.sealedCache.size,
     };
   }
@@ -310,15 +271,10 @@ export class FileJournal implements Journal {
     return this.queue.run(fn);
   }
 
-  /** The segment appends go to: the newest, when it is append-only (a session-1 one is left as it is). */
-  private activeSegment(): JournalSegment | undefined {
-    const last = this.segments[this.segments.length - 1];
-    return last?.recent ? last : undefined;
-  }
-
-  private fits(active: JournalSegment, entries: number, recordBytes: number): boolean {
-    const storage = active.storage as LogSegmentFile;
-    return active.count + entries <= this.limits.entries && storage.bytes + recordBytes <= this.limits.bytes;
+  private fits(active: JournalSegment<LogSegmentFile>, entries: number, recordBytes: number): boolean {
+    return (
+      active.count + entries <= this.limits.entries && active.storage.bytes + recordBytes <= this.limits.bytes
+    );
   }
 
   /** A segment that takes no more appends lets go of its entries (the outbox keeps the open ones). */
@@ -345,7 +301,7 @@ export class FileJournal implements Journal {
   private async commitChanges(changed: Map<number, JournalEntry>): Promise<number> {
     const bySegment = new Map<JournalSegment, JournalEntry[]>();
     for (const entry of changed.values()) {
-      const segment = this.segmentOf(entry.tx.seq)!;
+      const segment = segmentOfSeq(this.segments, entry.tx.seq)!;
       const list = bySegment.get(segment) ?? [];
       list.push(entry);
       bySegment.set(segment, list);
@@ -371,109 +327,27 @@ export class FileJournal implements Journal {
         }
       }),
     );
-    this.reindexStates(transitions);
+    moveByState(this.pendingList, this.dead, transitions);
     if (failures.length > 0) throw failures[0];
     return transitions.length;
   }
 
   private async load(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && this.readOnly) return;
-      throw e;
-    }
-    const found = new Map<string, { firstSeq: number; format: SegmentFormat }>();
-    for (const name of names) {
-      const segment = segmentOfFileName(name);
-      if (segment) found.set(`${segment.format}:${segment.firstSeq}`, segment);
-    }
-    const files = [...found.values()].sort((a, b) => a.firstSeq - b.firstSeq);
-    const newest = files.at(-1)?.firstSeq;
-    const loaded: (LoadedSegment | null)[] = new Array(files.length).fill(null);
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const i = next++;
-        const { firstSeq, format } = files[i]!;
-        loaded[i] = await this.loadSegment(firstSeq, format, firstSeq === newest);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, files.length) }, worker));
-    const present = loaded.filter((s): s is LoadedSegment => s !== null);
-    this.segments = present.map((s) => s.segment);
-    this.checkContinuity();
-    for (const { kept } of present) {
-      this.pendingList.add(kept.filter((e) => e.state === 'pending'));
-    }
-    const last = present.at(-1);
-    if (last && last.segment.storage.format === 'log') {
-      // The newest log takes the next appends; if it was not the newest file, its entries were not kept.
-      last.segment.recent =
-        last.kept.length === last.segment.count ? last.kept : await last.segment.storage.readEntries();
-    }
-  }
-
-  /** Reads one segment and indexes it; keeps only what memory is meant to hold. */
-  private async loadSegment(
-    firstSeq: number,
-    format: SegmentFormat,
-    newest: boolean,
-  ): Promise<LoadedSegment | null> {
-    let read: { storage: SegmentStorage; entries: JournalEntry[] } | null;
-    try {
-      read =
-        format === 'json'
-          ? await JsonSegmentFile.load(this.dir, firstSeq, this.logger, this.readOnly)
-          : await LogSegmentFile.load(this.dir, firstSeq, this.logger, this.readOnly);
-    } catch (e) {
-      if (e instanceof DamagedFileError) throw new StoreCorruptError(e.file, e.reason);
-      throw e;
-    }
-    if (read === null) return null;
-    const segment = new JournalSegment(firstSeq, read.entries.length, read.storage);
-    for (const e of read.entries) {
-      this.indexKeys(e);
-      segment.noteState(e);
-      if (e.state === 'dead') this.dead.set(e.tx.seq, e);
-    }
-    this.entryCount += read.entries.length;
-    const kept = newest ? read.entries : read.entries.filter((e) => e.state !== 'synced');
-    return { segment, kept };
-  }
-
-  /** Overlapping segments cannot be ordered: refuse. A gap (a segment restored from an older copy) is logged. */
-  private checkContinuity(): void {
-    for (let i = 1; i < this.segments.length; i++) {
-      const prev = this.segments[i - 1]!;
-      const cur = this.segments[i]!;
-      if (cur.firstSeq <= prev.lastSeq) {
-        throw new StoreCorruptError(
-          cur.storage.path,
-          `its seqs overlap ${prev.storage.path} (up to ${prev.lastSeq})`,
-        );
-      }
-      if (cur.firstSeq > prev.lastSeq + 1) {
-        this.logger.error(
-          { file: prev.storage.path, missingFrom: prev.lastSeq + 1, missingTo: cur.firstSeq - 1 },
-          'journal has a gap in seq: transactions missing (a segment was restored from an older copy); the cloud may hold them',
-        );
-      }
-    }
-  }
-
-  private segmentOf(seq: number): JournalSegment | undefined {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = this.segments[mid]!;
-      if (seq < s.firstSeq) hi = mid - 1;
-      else if (seq > s.lastSeq) lo = mid + 1;
-      else return s;
-    }
-    return undefined;
+    const loaded = await loadSegments(this.dir, {
+      logger: this.logger,
+      readOnly: this.readOnly,
+      onSegment: (segment, entries) => {
+        for (const e of entries) {
+          this.keys.add(e);
+          segment.noteState(e);
+          if (e.state === 'dead') this.dead.set(e.tx.seq, e);
+        }
+        this.entryCount += entries.length;
+      },
+    });
+    this.segments = loaded.segments;
+    this.active = loaded.active;
+    for (const kept of loaded.kept) this.pendingList.add(kept.filter((e) => e.state === 'pending'));
   }
 
   /** A pending or dead entry: the only ones a cloud answer or a resend can change. */
@@ -485,7 +359,7 @@ export class FileJournal implements Journal {
   private entryBySeq(seq: number): JournalEntry | undefined {
     const open = this.openEntry(seq);
     if (open) return open;
-    const segment = this.segmentOf(seq);
+    const segment = segmentOfSeq(this.segments, seq);
     if (!segment) return undefined;
     const entries = segment.recent ?? this.sealedEntries(segment);
     return entries[seq - segment.firstSeq];
@@ -507,36 +381,13 @@ export class FileJournal implements Journal {
     return entries;
   }
 
-  private indexKeys(entry: JournalEntry): void {
-    const { id, seq, receiptId, returnId } = entry.tx;
-    this.txIds.add(id, seq);
-    this.receiptIds.add(receiptId, seq);
-    if (returnId !== undefined) this.returnIds.add(returnId, seq);
-  }
-
   /** New entries (all pending): keys, counts, and the outbox queue. */
   private index(segment: JournalSegment, added: readonly JournalEntry[]): void {
     for (const e of added) {
-      this.indexKeys(e);
+      this.keys.add(e);
       segment.noteState(e);
     }
     this.pendingList.add([...added]);
     this.entryCount += added.length;
-  }
-
-  /** Moves entries between the pending list and the dead letters after their state changed. */
-  private reindexStates(transitions: [before: JournalEntry, after: JournalEntry][]): void {
-    const leftPending = new Set<number>();
-    const backToPending: JournalEntry[] = [];
-    for (const [before, after] of transitions) {
-      const seq = after.tx.seq;
-      if (before.state === 'pending' && after.state === 'pending') this.pendingList.replace(after);
-      else if (before.state === 'pending') leftPending.add(seq);
-      else if (after.state === 'pending') backToPending.push(after);
-      if (before.state === 'dead') this.dead.delete(seq);
-      if (after.state === 'dead') this.dead.set(seq, after);
-    }
-    this.pendingList.removeSeqs(leftPending);
-    this.pendingList.add(backToPending);
   }
 }

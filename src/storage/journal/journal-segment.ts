@@ -5,7 +5,7 @@
 import type { JournalEntry } from '../../agent/ports.js';
 import type { SegmentStorage } from './segment-storage.js';
 
-export class JournalSegment {
+export class JournalSegment<S extends SegmentStorage = SegmentStorage> {
   /** Pending and dead entries: the segment is kept until this is 0. */
   unsynced = 0;
   /** The latest sync time (ms) of its entries; +Infinity when one has no readable time (never expires). */
@@ -16,7 +16,7 @@ export class JournalSegment {
   constructor(
     readonly firstSeq: number,
     public count: number,
-    readonly storage: SegmentStorage,
+    readonly storage: S,
   ) {}
 
   get lastSeq(): number {
@@ -36,4 +36,18 @@ export class JournalSegment {
 function syncedMs(entry: JournalEntry): number {
   const at = Date.parse(entry.syncedAt ?? entry.tx.at);
   return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
+}
+
+/** The segment holding `seq` among segments in seq order (binary search), if any. */
+export function segmentOfSeq<S extends JournalSegment>(segments: readonly S[], seq: number): S | undefined {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = segments[mid]!;
+    if (seq < s.firstSeq) hi = mid - 1;
+    else if (seq > s.lastSeq) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
 }

@@ -21,8 +21,6 @@ import { logSegmentFileName } from './segment-file.js';
 import type { SegmentStorage } from './segment-storage.js';
 
 export class LogSegmentFile implements SegmentStorage {
-  readonly format = 'log';
-
   private constructor(
     readonly dir: string,
     private readonly firstSeq: number,

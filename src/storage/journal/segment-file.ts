@@ -2,7 +2,8 @@
 // `firstSeq`:
 //   seg-<firstSeq, 12 digits>.log   append-only records (log-segment-file.ts), written since session 2;
 //   seg-<firstSeq, 12 digits>.json  one enveloped body {firstSeq, entries} replaced whole (+ `.bak`),
-//                                   the session-1 format: still read, and rewritten when its entries change.
+//                                   the session-1 format: migrated to `.log` at the first writable open
+//                                   (legacy-migration.ts), never written.
 // Entries are immutable objects: a change makes a new one.
 import type { JournalEntry, OutboxState } from '../../agent/ports.js';
 
@@ -17,7 +18,7 @@ const SEGMENT_NAME = /^seg-(\d{12,})\.(json|log)$/;
 const SEGMENT_BACKUP_NAME = /^seg-(\d{12,})\.json\.bak$/;
 const STATES: ReadonlySet<OutboxState> = new Set(['pending', 'synced', 'dead']);
 
-/** The session-1 (whole-file) segment name. */
+/** The session-1 (whole-file, legacy) segment name. */
 export function segmentFileName(firstSeq: number): string {
   return `seg-${String(firstSeq).padStart(12, '0')}.json`;
 }

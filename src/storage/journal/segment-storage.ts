@@ -1,10 +1,9 @@
-// What the journal needs from a segment's file, whichever format holds it (segment-file.ts).
+// What the journal needs from a segment's file: an append-only segment (log-segment-file.ts) or,
+// in a read-only open only, a session-1 segment not migrated yet (legacy-json-segment.ts).
 import type { JournalEntry } from '../../agent/ports.js';
 import type { EntryStatus } from './log-records.js';
-import type { SegmentFormat } from './segment-file.js';
 
 export interface SegmentStorage {
-  readonly format: SegmentFormat;
   readonly path: string;
   /** Every entry with its current state (throws DamagedFileError when no good copy is left). */
   readEntries(): Promise<JournalEntry[]>;

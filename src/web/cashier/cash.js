@@ -23,7 +23,11 @@ export function cashGiven(text, toPay) {
   return { kind: 'cash', amount, change: amount - toPay };
 }
 
-/** The line under the field while typing: the change, or why the amount does not do. */
+/**
+ * The line under the field while typing: the change, or why the amount does not do.
+ * @param {string | null | undefined} text
+ * @param {number} toPay
+ */
 export function changeHint(text, toPay) {
   const given = cashGiven(text, toPay);
   if (given.kind === 'none') return '';

@@ -1,9 +1,19 @@
 // The receipt the cashier is building: customer, lines (or one total), points and coupons, and
 // the agent's last calculation of it. Any change after a calculation makes it stale, so a
 // receipt is only confirmed exactly as the cashier last saw it calculated.
+/**
+ * @import { CalculateRequest, CalculateResponse, CustomerQuery, CustomerView } from '../../agent/till-api.js'
+ * @import { ReceiptLineInput } from '../../domain/types.js'
+ */
+
+/**
+ * What the cashier chose to pay with points.
+ * @typedef {{ kind: 'none' } | { kind: 'points', points: number } | { kind: 'max' }} RedeemChoice
+ */
 
 /** Reason a draft cannot be sent yet; the message is shown to the cashier as is. */
 export class DraftError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'DraftError';
@@ -12,7 +22,12 @@ export class DraftError extends Error {
 
 const RECEIPT_ID_MAX = 64;
 
-/** "till-1-1732270000000-k3f9x2": unique per till, readable on a support call, ≤ 64 chars. */
+/**
+ * "till-1-1732270000000-k3f9x2": unique per till, readable on a support call, ≤ 64 chars.
+ * @param {string | null | undefined} tillId
+ * @param {number} [now]
+ * @param {() => number} [random]
+ */
 export function newReceiptId(tillId, now = Date.now(), random = Math.random) {
   const till = String(tillId || 'till').replace(/[^A-Za-z0-9_-]/g, '-');
   const suffix = Math.floor(random() * 36 ** 6)
@@ -22,7 +37,11 @@ export function newReceiptId(tillId, now = Date.now(), random = Math.random) {
   return till.slice(0, RECEIPT_ID_MAX - tail.length) + tail;
 }
 
-/** "SPRING-10, bday; X" → ["SPRING-10", "bday", "X"] without repeats. */
+/**
+ * "SPRING-10, bday; X" → ["SPRING-10", "bday", "X"] without repeats.
+ * @param {string | null | undefined} text
+ * @returns {string[]}
+ */
 export function parseCoupons(text) {
   const codes = String(text ?? '')
     .split(/[\s,;]+/)
@@ -30,7 +49,11 @@ export function parseCoupons(text) {
   return [...new Set(codes)];
 }
 
-/** roundHalfUp(price × qty) with qty held as integer thousandths — the agent's own rule. */
+/**
+ * roundHalfUp(price × qty) with qty held as integer thousandths — the agent's own rule.
+ * @param {number} price kopecks per unit
+ * @param {number} qty
+ */
 export function lineAmount(price, qty) {
   const thousandths = Math.round(qty * 1000);
   return Math.floor((price * thousandths + 500) / 1000);
@@ -40,18 +63,27 @@ export function lineAmount(price, qty) {
 export const TOTAL_LINE = { sku: 'PURCHASE', name: 'Покупка' };
 
 export class ReceiptDraft {
+  /** @param {string} id */
   constructor(id) {
     this.id = id;
-    /** Body of the identification ({card}|{phone}|{qr}) and what the agent answered. */
+    /**
+     * Body of the identification ({card}|{phone}|{qr}) and what the agent answered.
+     * @type {CustomerQuery | null}
+     */
     this.customerQuery = null;
+    /** @type {CustomerView | null} */
     this.customer = null;
+    /** @type {ReceiptLineInput[]} */
     this.lines = [];
-    /** "lines" or "total". */
+    /** @type {'lines' | 'total'} */
     this.mode = 'lines';
+    /** @type {number | null} kopecks, in "total" mode */
     this.total = null;
-    /** {kind: "none"} | {kind: "points", points} | {kind: "max"}. */
+    /** @type {RedeemChoice} */
     this.redeem = { kind: 'none' };
+    /** @type {string[]} */
     this.coupons = [];
+    /** @type {CalculateResponse | null} */
     this.calculation = null;
     this.stale = false;
     /** The agent has seen this receipt id (so a cancel must tell it). */
@@ -66,6 +98,10 @@ export class ReceiptDraft {
     if (this.calculation) this.stale = true;
   }
 
+  /**
+   * @param {CustomerQuery | null} query
+   * @param {CustomerView | null} customer
+   */
   setCustomer(query, customer) {
     this.customerQuery = query;
     this.customer = customer;
@@ -77,9 +113,13 @@ export class ReceiptDraft {
     if (this.redeem.kind !== 'none') this.redeem = { kind: 'none' };
   }
 
-  /** Adds a line; ids are "1", "2", … and never reused within the receipt. */
+  /**
+   * Adds a line; ids are "1", "2", … and never reused within the receipt.
+   * @param {Omit<ReceiptLineInput, 'lineId'>} line
+   */
   addLine({ sku, name, price, qty, tags = [], category }) {
     const lineId = String(this.nextLineNo++);
+    /** @type {ReceiptLineInput} */
     const line = { lineId, sku, name, price, qty, tags: [...tags] };
     if (category) line.category = category;
     this.lines.push(line);
@@ -87,12 +127,14 @@ export class ReceiptDraft {
     return line;
   }
 
+  /** @param {string} lineId */
   removeLine(lineId) {
     const before = this.lines.length;
     this.lines = this.lines.filter((l) => l.lineId !== lineId);
     if (this.lines.length !== before) this.#changed();
   }
 
+  /** @param {string} mode "lines" or "total" (anything else is a defect of the page) */
   setMode(mode) {
     if (mode !== 'lines' && mode !== 'total') throw new TypeError(`unknown mode ${mode}`);
     if (mode !== this.mode) {
@@ -101,6 +143,7 @@ export class ReceiptDraft {
     }
   }
 
+  /** @param {number | null} kopecks */
   setTotal(kopecks) {
     if (kopecks !== this.total) {
       this.total = kopecks;
@@ -108,6 +151,7 @@ export class ReceiptDraft {
     }
   }
 
+  /** @param {RedeemChoice} redeem */
   setRedeem(redeem) {
     if (JSON.stringify(redeem) !== JSON.stringify(this.redeem)) {
       this.redeem = redeem;
@@ -115,6 +159,7 @@ export class ReceiptDraft {
     }
   }
 
+  /** @param {string[]} codes */
   setCoupons(codes) {
     if (codes.join('\n') !== this.coupons.join('\n')) {
       this.coupons = [...codes];
@@ -122,7 +167,10 @@ export class ReceiptDraft {
     }
   }
 
-  /** The lines as they will be sent: the typed lines, or the one "Покупка" line. */
+  /**
+   * The lines as they will be sent: the typed lines, or the one "Покупка" line.
+   * @returns {ReceiptLineInput[]}
+   */
   effectiveLines() {
     if (this.mode === 'total') {
       return this.total ? [{ lineId: '1', ...TOTAL_LINE, price: this.total, qty: 1, tags: [] }] : [];
@@ -135,7 +183,10 @@ export class ReceiptDraft {
     return this.effectiveLines().reduce((sum, l) => sum + lineAmount(l.price, l.qty), 0);
   }
 
-  /** Body of POST /v1/receipts/calculate; throws DraftError when the receipt is not ready. */
+  /**
+   * Body of POST /v1/receipts/calculate; throws DraftError when the receipt is not ready.
+   * @returns {CalculateRequest}
+   */
   toCalculateRequest() {
     const lines = this.effectiveLines();
     if (lines.length === 0) {
@@ -145,6 +196,7 @@ export class ReceiptDraft {
           : 'Добавьте в чек хотя бы одну строку (или введите только сумму покупки).',
       );
     }
+    /** @type {CalculateRequest} */
     const body = { receiptId: this.id, lines };
     if (this.customerQuery) body.customer = this.customerQuery;
     if (this.redeem.kind !== 'none') {
@@ -157,7 +209,11 @@ export class ReceiptDraft {
     return body;
   }
 
-  /** Takes the agent's answer to the request built at `revision` (stale if edited meanwhile). */
+  /**
+   * Takes the agent's answer to the request built at `revision` (stale if edited meanwhile).
+   * @param {CalculateResponse} result
+   * @param {number} [revision]
+   */
   applyCalculation(result, revision = this.revision) {
     this.calculation = result;
     this.stale = revision !== this.revision;
@@ -165,7 +221,11 @@ export class ReceiptDraft {
     if (result.customer) this.customer = result.customer;
   }
 
-  /** The agent's result for one line, while the calculation is current. */
+  /**
+   * The agent's result for one line, while the calculation is current.
+   * @param {string} lineId
+   * @returns {CalculateResponse['lines'][number] | null}
+   */
   lineResult(lineId) {
     if (!this.calculation || this.stale) return null;
     return this.calculation.lines.find((l) => l.lineId === lineId) ?? null;

@@ -1,41 +1,39 @@
-// Drawing the page from state. Everything from the agent goes in as text (never as HTML), so a
-// customer name or an error message cannot inject markup.
-import { formatPoints, formatPointsWithWord, formatQuantity, formatRubles } from './money.js';
-import { lineAmount } from './receipt.js';
+// Drawing the page's frame from state: the error and notice strips, the status bar and the
+// customer card (the receipt and the return dialog: receipt-view.js). Everything from the agent
+// goes in as text (never as HTML), so a customer name or an error message cannot inject markup.
+/**
+ * @import { CustomerView, IdentifyResponse } from '../../agent/till-api.js'
+ * @import { ScannerState } from './scans.js'
+ */
+import { $, h } from './dom.js';
+import { formatPoints, formatPointsWithWord, formatRubles } from './money.js';
 
-export const $ = (id) => {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`page element #${id} is missing`);
-  return node;
-};
+/** @typedef {{ message?: unknown, code?: unknown }} ShownError an ApiError, a DraftError or alike */
 
 /**
- * Creates an element: h('span', {className: 'x', 'aria-label': '…', dataset: {…}}, 'text', child).
- * Keys with a dash are attributes; the rest are DOM properties.
+ * What the page reads of GET /v1/status (POS-API.md); it draws whatever is there.
+ * @typedef {object} AgentStatus
+ * @property {string} [version]
+ * @property {{ driver?: string, state?: string, lastError?: string }} [register]
+ * @property {{ state?: string, lastSyncAt?: string, lastError?: string }} [cloud]
+ * @property {{ pending?: number, deadLetter?: number, oldestAgeSec?: number }} [queue]
+ * @property {{ version?: string }} [program]
  */
-export function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'dataset') Object.assign(node.dataset, value);
-    else if (key.includes('-')) node.setAttribute(key, String(value));
-    else node[key] = value;
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
 
 // ---------------------------------------------------------------- strips
 
-/** The red strip: the API's human message, with its code in small print for support. */
+/**
+ * The red strip: the API's human message, with its code in small print for support.
+ * @param {ShownError | null | undefined} err
+ */
 export function showError(err) {
   const strip = $('alert');
   const message = err && typeof err.message === 'string' && err.message ? err.message : 'Неизвестная ошибка.';
+  const code = typeof err?.code === 'string' && err.code ? err.code : null;
+  // No code (a DraftError): no second span at all (replaceChildren would print a null as "null").
   strip.replaceChildren(
     h('span', { className: 'strip-text' }, message),
-    err?.code ? h('span', { className: 'strip-code' }, err.code) : null,
+    ...(code ? [h('span', { className: 'strip-code' }, code)] : []),
   );
   strip.hidden = false;
   $('notice').hidden = true;
@@ -45,6 +43,7 @@ export function clearError() {
   $('alert').hidden = true;
 }
 
+/** @param {string} text */
 export function showNotice(text) {
   const strip = $('notice');
   strip.textContent = text;
@@ -55,7 +54,11 @@ export function clearNotice() {
   $('notice').hidden = true;
 }
 
-/** Shows an inline error inside a dialog (hidden when `err` is null). */
+/**
+ * Shows an inline error inside a dialog (hidden when `err` is null).
+ * @param {string} id
+ * @param {{ message: string } | null} err
+ */
 export function showFieldError(id, err) {
   const node = $(id);
   node.textContent = err ? err.message : '';
@@ -64,6 +67,7 @@ export function showFieldError(id, err) {
 
 // ---------------------------------------------------------------- status bar
 
+/** @type {Record<string, string | undefined>} */
 const REGISTER_STATES = {
   ready: 'готова',
   idle: 'готова',
@@ -73,8 +77,15 @@ const REGISTER_STATES = {
   offline: 'нет связи',
   disconnected: 'нет связи',
 };
+/** @type {Record<string, string | undefined>} */
 const CLOUD_STATES = { online: 'на связи', offline: 'нет связи', unconfigured: 'не настроено' };
 
+/**
+ * @param {string} id
+ * @param {string} text
+ * @param {'ok' | 'warn' | 'bad' | 'muted'} level
+ * @param {string} [title]
+ */
 function setChip(id, text, level, title = '') {
   const chip = $(id);
   chip.textContent = text;
@@ -82,6 +93,7 @@ function setChip(id, text, level, title = '') {
   chip.title = title;
 }
 
+/** @param {string | undefined} iso */
 function formatClock(iso) {
   if (!iso) return null;
   const d = new Date(iso);
@@ -91,12 +103,13 @@ function formatClock(iso) {
   return sameDay ? time : `${d.toLocaleDateString('ru-RU', { day: '2-digit', month: '2-digit' })} ${time}`;
 }
 
+/** @param {AgentStatus} status */
 export function renderStatus(status) {
   const reg = status.register ?? {};
   if (reg.driver === 'none') {
     setChip('st-register', 'Касса: без ККТ', 'muted');
   } else {
-    const label = REGISTER_STATES[reg.state] ?? reg.state ?? '—';
+    const label = (reg.state && REGISTER_STATES[reg.state]) ?? reg.state ?? '—';
     const level = reg.lastError || reg.state === 'error' ? 'bad' : reg.state === 'ready' ? 'ok' : 'warn';
     setChip('st-register', `Касса: ${label}`, level, reg.lastError ?? '');
   }
@@ -106,7 +119,7 @@ export function renderStatus(status) {
   const cloudLevel = cloud.state === 'online' ? 'ok' : cloud.state === 'offline' ? 'bad' : 'muted';
   setChip(
     'st-cloud',
-    `Облако: ${CLOUD_STATES[cloud.state] ?? cloud.state ?? '—'}${synced ? ` · синхр. ${synced}` : ''}`,
+    `Облако: ${(cloud.state && CLOUD_STATES[cloud.state]) ?? cloud.state ?? '—'}${synced ? ` · синхр. ${synced}` : ''}`,
     cloudLevel,
     cloud.lastError ?? '',
   );
@@ -124,6 +137,7 @@ export function renderStatus(status) {
   setChip('st-version', `Агент ${status.version ?? '—'}${program}`, 'muted');
 }
 
+/** @param {{ status?: number, message: string }} err */
 export function renderStatusUnavailable(err) {
   setChip('st-register', 'Касса: —', 'muted');
   setChip('st-cloud', 'Облако: —', 'muted');
@@ -131,6 +145,7 @@ export function renderStatusUnavailable(err) {
   setChip('st-version', err.status === 401 ? 'Нужен токен кассы' : 'Агент недоступен', 'bad', err.message);
 }
 
+/** @param {ScannerState} state */
 export function renderScannerState(state) {
   const chip = $('st-scanner');
   chip.hidden = state === 'absent';
@@ -142,10 +157,16 @@ export function renderScannerState(state) {
 
 const KIND_TITLES = { card: 'Карта', phone: 'Телефон', qr: 'QR-код' };
 
+/** @param {'card' | 'phone' | 'qr' | null} kind */
 export function renderIdentifyHint(kind) {
   $('identify-hint').textContent = kind ? `Распознано: ${KIND_TITLES[kind]}` : '';
 }
 
+/**
+ * @param {CustomerView | null} customer
+ * @param {IdentifyResponse['source'] | null} source
+ * @param {() => void} onClear
+ */
 export function renderCustomer(customer, source, onClear) {
   const box = $('customer');
   if (!customer) {
@@ -201,175 +222,6 @@ export function renderCustomer(customer, source, onClear) {
       customer.redeemNeedsCode ? h('span', { className: 'badge code' }, 'Баллы — по коду из SMS') : null,
       source === 'cache' ? h('span', { className: 'badge offline' }, 'Из кэша: облако недоступно') : null,
     ),
-  );
-  box.hidden = false;
-}
-
-// ---------------------------------------------------------------- receipt lines
-
-const TAG_TITLES = {
-  tobacco: 'табак',
-  alcohol: 'алкоголь',
-  'gift-certificate': 'сертификат',
-  'yellow-price': 'жёлтый ценник',
-};
-
-function moneyCell(kopecks, extra = '') {
-  return h('td', { className: `num ${extra}` }, kopecks === null ? '' : formatRubles(kopecks));
-}
-
-export function renderReceipt(draft, onRemove) {
-  $('receipt-id').textContent = draft.id;
-  const body = $('lines-body');
-  const lines = draft.effectiveLines();
-  body.replaceChildren(
-    ...lines.map((line, index) => {
-      const r = draft.lineResult(line.lineId);
-      const tags = (line.tags ?? []).map((t) => h('span', { className: 'tag' }, TAG_TITLES[t] ?? t));
-      const removable = draft.mode === 'lines';
-      return h(
-        'tr',
-        {},
-        h('td', { className: 'c-no' }, String(index + 1)),
-        h(
-          'td',
-          {},
-          h('div', { className: 'line-name' }, line.name, ...tags),
-          h(
-            'div',
-            { className: 'line-sub' },
-            // The sku repeats the name when the cashier typed only a name: no need to show it twice.
-            `${line.sku && line.sku !== line.name ? `${line.sku} · ` : ''}${formatQuantity(line.qty)} × ${formatRubles(line.price)}`,
-          ),
-        ),
-        moneyCell(r ? r.amount : lineAmount(line.price, line.qty)),
-        moneyCell(r ? r.discount : null),
-        moneyCell(r ? r.redeemed : null),
-        moneyCell(r ? r.paid : null, 'strong'),
-        h('td', { className: 'num' }, r ? (r.accruedPoints ? `+${formatPoints(r.accruedPoints)}` : '0') : ''),
-        h(
-          'td',
-          { className: 'c-del' },
-          removable
-            ? h(
-                'button',
-                {
-                  type: 'button',
-                  className: 'icon',
-                  title: 'Удалить строку',
-                  'aria-label': `Удалить строку ${index + 1}`,
-                  onclick: () => onRemove(line.lineId),
-                },
-                '×',
-              )
-            : null,
-        ),
-      );
-    }),
-  );
-  $('lines-empty').hidden = lines.length > 0;
-  renderTotals(draft);
-}
-
-const APPLIED_TITLES = {
-  tier: 'Уровень',
-  birthday: 'День рождения',
-  promotion: 'Акция',
-  coupon: 'Купон',
-  threshold: 'Порог чека',
-  enrollment: 'Регистрация',
-};
-const COUPON_STATUSES = {
-  applied: 'применён',
-  unknown: 'не найден',
-  used: 'уже использован',
-  expired: 'истёк',
-  'not-applicable': 'не подходит к чеку',
-};
-
-function appliedText(a) {
-  const parts = [`${APPLIED_TITLES[a.kind] ?? a.kind}: ${a.title}`];
-  if (a.amount) parts.push(`−${formatRubles(a.amount)}`);
-  if (a.points) parts.push(`+${formatPointsWithWord(a.points)}`);
-  return parts.join(' · ');
-}
-
-function renderTotals(draft) {
-  const c = draft.calculation;
-  const t = c?.totals;
-  $('t-amount').textContent = t ? formatRubles(t.amount) : formatRubles(draft.draftAmount());
-  $('t-discount').textContent = t ? formatRubles(t.discount) : '—';
-  $('t-redeemed').replaceChildren(
-    t ? formatRubles(t.redeemedAmount) : '—',
-    t?.redeemedPoints ? h('small', { className: 'sub' }, formatPointsWithWord(t.redeemedPoints)) : '',
-  );
-  $('t-topay').textContent = t ? formatRubles(t.toPay) : '—';
-  $('t-accrued').textContent = t ? formatPoints(t.accruedPoints) : '—';
-  $('totals').classList.toggle('stale', Boolean(c) && draft.stale);
-
-  const state = $('calc-state');
-  if (!c) state.textContent = 'Нажмите «Рассчитать» (F6), чтобы увидеть скидку и баллы.';
-  else if (draft.stale) state.textContent = 'Чек изменён — рассчитайте заново (F6).';
-  else if (c.offline) state.textContent = 'Рассчитано без связи с облаком.';
-  else state.textContent = '';
-
-  const applied = c && !draft.stale ? c.applied : [];
-  const coupons = c && !draft.stale ? c.coupons : [];
-  $('applied').replaceChildren(
-    ...applied.map((a) => h('li', {}, appliedText(a))),
-    ...coupons.map((cp) =>
-      h(
-        'li',
-        { className: cp.status === 'applied' ? 'coupon ok' : 'coupon bad' },
-        `Купон ${cp.code}: ${COUPON_STATUSES[cp.status] ?? cp.status}`,
-      ),
-    ),
-  );
-  $('messages').replaceChildren(...(c && !draft.stale ? c.messages : []).map((m) => h('li', {}, m)));
-  $('btn-confirm').disabled = !draft.canConfirm;
-}
-
-// ---------------------------------------------------------------- return dialog
-
-export function renderReturnLines(lines) {
-  const table = $('return-lines');
-  $('return-lines-body').replaceChildren(
-    ...lines.map((l) =>
-      h(
-        'tr',
-        {},
-        h('td', {}, `${l.lineId}. ${l.name}`),
-        h('td', { className: 'num' }, formatQuantity(l.qty)),
-        h(
-          'td',
-          { className: 'num' },
-          h('input', {
-            type: 'text',
-            inputMode: 'decimal',
-            className: 'qty-input',
-            'aria-label': `Вернуть из строки ${l.lineId}`,
-            dataset: { lineId: l.lineId },
-          }),
-        ),
-      ),
-    ),
-  );
-  table.hidden = lines.length === 0;
-}
-
-export function renderReturnResult(result) {
-  const box = $('return-result');
-  if (!result) {
-    box.hidden = true;
-    box.replaceChildren();
-    return;
-  }
-  const r = result.refund;
-  box.replaceChildren(
-    h('div', { className: 'refund-amount' }, `К возврату: ${formatRubles(r.amount)}`),
-    h('div', {}, `Баллов вернётся покупателю: ${formatPoints(r.pointsReturned)}`),
-    h('div', {}, `Баллов списано (были начислены за покупку): ${formatPoints(r.pointsReversed)}`),
-    h('div', { className: 'muted' }, `Возврат ${result.returnId} оформлен.`),
   );
   box.hidden = false;
 }

@@ -1,14 +1,11 @@
 // Builds the configured fiscal register driver.
 
-import type { AtolRegisterOptions } from '../atol/driver.js';
-import { AtolRegister } from '../atol/driver.js';
-import {
-  createSimulatedRegister,
-  type SimulatedRegisterOptions,
-} from '../atol/virtual/simulated-register.js';
+import type { FiscalRegister } from '../register/types.js';
 import type { BackoffOptions } from '../serial/backoff.js';
 import { openPort } from '../serial/open-port.js';
-import type { FiscalRegister } from './types.js';
+import type { AtolRegisterOptions } from './driver.js';
+import { AtolRegister } from './driver.js';
+import { createSimulatedRegister, type SimulatedRegisterOptions } from './virtual/simulated-register.js';
 
 export interface RegisterConfig extends Omit<AtolRegisterOptions, 'link' | 'driver'> {
   driver: 'none' | 'simulator' | 'atol';

@@ -1,6 +1,6 @@
 // The package version, read once from package.json (works from src/ under vitest and from dist/).
 import { readFileSync } from 'node:fs';
-import { findProjectRoot } from '../ops/project-root.js';
+import { findProjectRoot } from './project-root.js';
 
 let cached: string | undefined;
 

@@ -3,13 +3,13 @@
 // register syncing to it. The browser test starts the same chain in-process.
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { type RunningAgent, startAgent } from '../app/agent-app.js';
-import { tillExtras } from '../app/till-extras.js';
 import { parseCloudConfig } from '../cloud/config.js';
 import { type DemoData, loadDemoData } from '../cloud/seed/demo-data.js';
 import { type RunningCloud, startCloud } from '../cloud/start-cloud.js';
 import { parseAgentConfig } from '../config/agent-config.js';
-import { findProjectRoot } from './project-root.js';
+import { findProjectRoot } from '../ops/project-root.js';
+import { type RunningAgent, startAgent } from './agent-app.js';
+import { tillExtras } from './till-extras.js';
 
 /** The demo's fixed secrets: printed to the user, so they protect nothing and must never be reused. */
 export const DEMO = {
