@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../drivers/atol/virtual/journal.js';
 import { createRegister } from '../../drivers/atol/create-register.js';
+import type { JournalEntry } from '../../drivers/atol/virtual/journal.js';
 import type { FiscalRegister } from '../../drivers/register/types.js';
 import { saleRequest, waitFor } from '../drivers/atol/helpers.js';
 
