@@ -12,7 +12,7 @@ import { checkTx, type TxCheck } from '../../src/cloud/ingest/tx-schema.js';
 import type { Totals as DomainTotals } from '../../src/domain/types.js';
 import type { Tx as SyncTx } from '../../src/protocol/sync.js';
 import * as R from '../../src/protocol/till/replies.js';
-import type * as B from '../../src/protocol/till/requests.js';
+import * as B from '../../src/protocol/till/requests.js';
 import { ReceiptForReturnSchema } from '../../src/protocol/wire/receipt-for-return.js';
 import { TotalsSchema } from '../../src/protocol/wire/totals.js';
 import { type Tx, TxSchema } from '../../src/protocol/wire/tx.js';
@@ -32,6 +32,9 @@ describe('one source per wire type', () => {
     expectTypeOf<Reply<'createReturn'>>().toEqualTypeOf<Static<typeof R.ReturnReply>>();
     expectTypeOf<SaleRequest>().toEqualTypeOf<Static<typeof B.SaleBody>>();
     expectTypeOf<SaleResponse>().toEqualTypeOf<Static<typeof R.SaleReply>>();
+    // A sale's body is a calculate body with payments: the shared fields are one definition.
+    expect(B.SaleBody.properties.lines).toBe(B.CalculateBody.properties.lines);
+    expect(B.SaleBody.properties.customer).toBe(B.CalculateBody.properties.customer);
     expectTypeOf<Parameters<RegisterSaleService['sell']>[1]>().toEqualTypeOf<Static<typeof B.SaleBody>>();
   });
 

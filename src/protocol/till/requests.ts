@@ -121,14 +121,10 @@ export const ReturnBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A sale through the register: the calculate body (the same fields, one definition) and its payment. */
 export const SaleBody = Type.Object(
   {
-    receiptId: Id,
-    customer: Type.Optional(CustomerQuery),
-    at: Type.Optional(Type.String({ format: 'date-time' })),
-    lines: Type.Array(Line, { minItems: 1, maxItems: 1000 }),
-    redeem: Type.Optional(Redeem),
-    coupons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
+    ...CalculateBody.properties,
     payments: Type.Array(Payment, { minItems: 1, maxItems: 20 }),
     cashier: Type.Optional(
       Type.Object(
