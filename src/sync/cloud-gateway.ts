@@ -2,15 +2,10 @@
 // On any failure they reject, and the caller carries on from the local cache (MECHANICS "Offline").
 import type { CallBudget, CloudCustomerLookup, CloudGateway, CloudReceiptLookup } from '../agent/ports.js';
 import type { CouponState } from '../domain/types.js';
+import { ReceiptForReturnSchema } from '../protocol/wire/receipt-for-return.js';
 import { CloudCallError, CloudProtocolError, InsufficientPointsError, QrRefusedError } from './errors.js';
 import type { CloudHttp } from './http-client.js';
-import {
-  CouponsReplySchema,
-  expectShape,
-  HoldReplySchema,
-  IdentifyReplySchema,
-  ReceiptForReturnSchema,
-} from './wire-schemas.js';
+import { CouponsReplySchema, expectShape, HoldReplySchema, IdentifyReplySchema } from './wire-schemas.js';
 
 export interface CloudGatewayOptions {
   /** Longest the till waits for one online call (MECHANICS: default 800 ms). */

@@ -4,10 +4,11 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { CustomerCache, Journal, JournalEntry, StateStore, SyncState } from '../agent/ports.js';
 import type { CachedCustomer, Tx, TxResult } from '../protocol/sync.js';
+import { TxResultsSchema } from '../protocol/wire/tx-result.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { classify } from './classify.js';
 import type { CloudHttp } from './http-client.js';
-import { expectShape, TxResultsSchema } from './wire-schemas.js';
+import { expectShape } from './wire-schemas.js';
 
 /** SYNC-API: at most 500 transactions per call. */
 export const MAX_BATCH = 500;

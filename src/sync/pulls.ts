@@ -3,9 +3,10 @@
 // covers is safely applied, so a crash in between repeats a page instead of skipping it.
 import type { CustomerCache, Journal, StateStore, SyncState } from '../agent/ports.js';
 import type { Program } from '../domain/types.js';
+import { CustomersPageSchema } from '../protocol/wire/customer.js';
 import { CloudProtocolError } from './errors.js';
 import type { CloudHttp } from './http-client.js';
-import { CustomersPageSchema, expectShape, ProgramExtrasSchema } from './wire-schemas.js';
+import { expectShape, ProgramExtrasSchema } from './wire-schemas.js';
 
 export interface PullsOptions {
   http: CloudHttp;

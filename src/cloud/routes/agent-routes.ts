@@ -1,6 +1,7 @@
 // The agent's own paths: /v1/agents/{agentId}/transactions, /customers, /program, /heartbeat.
 import { createHash } from 'node:crypto';
-import { type Static, Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CustomersPage } from '../../protocol/sync.js';
 import type { CloudServices } from '../cloud-services.js';
@@ -29,10 +30,10 @@ const Heartbeat = Type.Object({
   register: Type.Optional(Type.Object({ state: Type.String({ maxLength: 100 }) })),
 });
 
-type P = Static<typeof AgentParams>;
-
-export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): void {
-  app.post<{ Params: P; Body: Static<typeof TxBatch> }>(
+export function registerAgentRoutes(instance: FastifyInstance, s: CloudServices): void {
+  // The TypeBox type provider types each handler's params, query and body from its schemas.
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
     '/v1/agents/:agentId/transactions',
     { config: { access: 'agent' }, schema: { params: AgentParams, body: TxBatch } },
     async (req) => {
@@ -46,7 +47,7 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
     },
   );
 
-  app.get<{ Params: P; Querystring: Static<typeof FeedQuery> }>(
+  app.get(
     '/v1/agents/:agentId/customers',
     { config: { access: 'agent' }, schema: { params: AgentParams, querystring: FeedQuery } },
     async (req): Promise<CustomersPage> => {
@@ -80,7 +81,7 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
     },
   );
 
-  app.get<{ Params: P }>(
+  app.get(
     '/v1/agents/:agentId/program',
     { config: { access: 'agent' }, schema: { params: AgentParams } },
     async (req, reply) => {
@@ -95,7 +96,7 @@ export function registerAgentRoutes(app: FastifyInstance, s: CloudServices): voi
     },
   );
 
-  app.post<{ Params: P; Body: Static<typeof Heartbeat> }>(
+  app.post(
     '/v1/agents/:agentId/heartbeat',
     { config: { access: 'agent' }, schema: { params: AgentParams, body: Heartbeat } },
     async (req) => {

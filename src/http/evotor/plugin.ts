@@ -2,6 +2,7 @@
 // LAN to /v1/evotor/<event>; the agent answers what the terminal should apply. Register it on the
 // root instance without a prefix — the paths are absolute. One bridge serves one terminal (till).
 import { timingSafeEqual } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type TillApi, TillError } from '../../agent/till-api.js';
 import { installErrorReplies } from '../error-reply.js';
@@ -43,7 +44,9 @@ function isUnknownReceipt(err: unknown): err is TillError {
   return err instanceof TillError && err.status === 404;
 }
 
-export async function evotorBridge(fastify: FastifyInstance, options: EvotorBridgeOptions): Promise<void> {
+export async function evotorBridge(instance: FastifyInstance, options: EvotorBridgeOptions): Promise<void> {
+  // The TypeBox type provider types each event from its body schema.
+  const fastify = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { till, tillId } = options;
   if (!options.token) throw new Error('evotorBridge: a token is required');
   const expected = Buffer.from(options.token);
@@ -73,7 +76,7 @@ export async function evotorBridge(fastify: FastifyInstance, options: EvotorBrid
         response: { 200: HintAnswer, ...errors },
       },
     },
-    async (request) => toHintAnswer(request.body as BeforePositionsEdited),
+    async (request) => toHintAnswer(request.body),
   );
 
   fastify.post(
@@ -87,7 +90,7 @@ export async function evotorBridge(fastify: FastifyInstance, options: EvotorBrid
       },
     },
     async (request) => {
-      const event = request.body as ReceiptDiscount;
+      const event = request.body;
       const calculation = await till.calculate(tillId, toCalculateRequest(event));
       return toDiscountAnswer(event, calculation);
     },
@@ -104,7 +107,7 @@ export async function evotorBridge(fastify: FastifyInstance, options: EvotorBrid
       },
     },
     async (request) => {
-      const event = request.body as ReceiptCompleted;
+      const event = request.body;
       const confirmRequest = toConfirmRequest(event);
       try {
         return toCompletedAnswer(
@@ -129,7 +132,7 @@ export async function evotorBridge(fastify: FastifyInstance, options: EvotorBrid
       },
     },
     async (request) => {
-      const event = request.body as PaybackCompleted;
+      const event = request.body;
       const returnRequest = toReturnRequest(event);
       try {
         return toPaybackAnswer(event.receiptUuid, await till.createReturn(tillId, returnRequest));
@@ -151,7 +154,7 @@ export async function evotorBridge(fastify: FastifyInstance, options: EvotorBrid
       },
     },
     async (request) => {
-      const { receiptUuid } = request.body as ReceiptCanceled;
+      const { receiptUuid } = request.body;
       try {
         await till.cancel(tillId, receiptUuid);
         return { receiptUuid, status: 'cancelled' as const, extraText: [] };

@@ -3,6 +3,7 @@
 // what the agent reads is checked. Rubles and quantities are decimals as string or number; their
 // exactness (≤ 2 / ≤ 3 decimals) is checked when they are converted (decimal.ts).
 import { type Static, Type } from '@sinclair/typebox';
+import { TotalsSchema as Totals } from '../../protocol/wire/totals.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 /** Position uuids: a part the agent split off carries the original's uuid plus a short suffix. */
@@ -117,15 +118,6 @@ export type ReceiptCanceled = Static<typeof ReceiptCanceled>;
 // ---------------------------------------------------------------- answers
 
 const Kopecks = Type.Integer({ description: 'kopecks' });
-
-const Totals = Type.Object({
-  amount: Kopecks,
-  discount: Kopecks,
-  redeemedPoints: Type.Integer(),
-  redeemedAmount: Kopecks,
-  toPay: Kopecks,
-  accruedPoints: Type.Integer(),
-});
 
 export const PositionChange = Type.Object({
   /** "edit": set the price of this position; "split": add a part with this uuid (same product). */

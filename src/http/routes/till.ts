@@ -1,41 +1,50 @@
-// The till's receipt routes: identify, calculate, confirm, cancel, read back, returns.
+// The till's receipt routes: identify, calculate, confirm, cancel, read back, returns. The schemas
+// are the one definition of the bodies and answers (src/protocol/till/); the TypeBox type provider
+// gives the handlers those bodies typed, and checks what they return against the answers.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { ConfirmRequest, CustomerQuery as Query, TillApi } from '../../agent/till-api.js';
+import type { ConfirmRequest, TillApi } from '../../agent/till-api.js';
+import * as R from '../../protocol/till/replies.js';
+import * as B from '../../protocol/till/requests.js';
 import * as S from '../schemas.js';
 
-export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; onConfirmed?: () => void }) {
+export async function tillRoutes(
+  instance: FastifyInstance,
+  opts: { till: TillApi; onConfirmed?: () => void },
+) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { till } = opts;
   const tags = ['till'];
 
-  app.post<{ Body: Static<typeof S.CustomerQuery> }>(
+  app.post(
     '/v1/identify',
     {
-      schema: { tags, body: S.CustomerQuery, response: { 200: S.IdentifyReply, ...S.errors(400, 401, 404) } },
+      schema: { tags, body: B.CustomerQuery, response: { 200: R.IdentifyReply, ...S.errors(400, 401, 404) } },
     },
-    async (req) => till.identify(req.tillId, req.body as Query),
+    async (req) => till.identify(req.tillId, req.body),
   );
 
-  app.post<{ Body: Static<typeof S.CalculateBody> }>(
+  app.post(
     '/v1/receipts/calculate',
     {
       schema: {
         tags,
-        body: S.CalculateBody,
-        response: { 200: S.CalculateReply, ...S.errors(400, 401, 409) },
+        body: B.CalculateBody,
+        response: { 200: R.CalculateReply, ...S.errors(400, 401, 409) },
       },
     },
     async (req) => till.calculate(req.tillId, req.body),
   );
 
-  app.post<{ Params: Static<typeof S.ReceiptIdParams>; Body: Static<typeof S.ConfirmBody> | undefined }>(
+  app.post(
     '/v1/receipts/:receiptId/confirm',
     {
       schema: {
         tags,
         params: S.ReceiptIdParams,
-        body: S.ConfirmBody,
-        response: { 200: S.ConfirmReply, ...S.errors(400, 401, 403, 404, 409) },
+        body: B.ConfirmBody,
+        response: { 200: R.ConfirmReply, ...S.errors(400, 401, 403, 404, 409) },
       },
     },
     async (req) => {
@@ -45,25 +54,25 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
     },
   );
 
-  app.post<{ Params: Static<typeof S.ReceiptIdParams> }>(
+  app.post(
     '/v1/receipts/:receiptId/cancel',
     { schema: { tags, params: S.ReceiptIdParams, response: { ...S.errors(401, 404, 409) } } },
     async (req) => till.cancel(req.tillId, req.params.receiptId),
   );
 
-  app.get<{ Params: Static<typeof S.ReceiptIdParams> }>(
+  app.get(
     '/v1/receipts/:receiptId',
-    { schema: { tags, params: S.ReceiptIdParams, response: { 200: S.ReceiptReply, ...S.errors(401, 404) } } },
+    { schema: { tags, params: S.ReceiptIdParams, response: { 200: R.ReceiptReply, ...S.errors(401, 404) } } },
     async (req) => till.get(req.params.receiptId),
   );
 
-  app.post<{ Body: Static<typeof S.ReturnBody> }>(
+  app.post(
     '/v1/returns',
     {
       schema: {
         tags,
-        body: S.ReturnBody,
-        response: { 200: S.ReturnReply, ...S.errors(400, 401, 404, 409, 503) },
+        body: B.ReturnBody,
+        response: { 200: R.ReturnReply, ...S.errors(400, 401, 404, 409, 503) },
       },
     },
     async (req) => till.createReturn(req.tillId, req.body),
@@ -71,7 +80,7 @@ export async function tillRoutes(app: FastifyInstance, opts: { till: TillApi; on
 }
 
 /** `fd` and `fp` as the digits the schema let through: a number (exact, ≥ 0) becomes its decimal digits. */
-function withFiscalDigits(body: Static<typeof S.ConfirmBody>): ConfirmRequest {
+function withFiscalDigits(body: Static<typeof B.ConfirmBody>): ConfirmRequest {
   const { fiscal, ...rest } = body;
   if (!fiscal) return rest;
   return { ...rest, fiscal: { ...fiscal, fd: String(fiscal.fd), fp: String(fiscal.fp) } };
