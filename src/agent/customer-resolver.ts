@@ -179,13 +179,15 @@ export class CustomerResolver {
   ): Promise<{ reached: boolean; offline: boolean; customer: CachedCustomer | null; refused?: true }> {
     if (!this.deps.cloud) return { reached: false, offline: true, customer: null };
     try {
-      const found = await this.deps.cloud.identify(q, budget);
-      return { reached: true, offline: false, customer: found?.customer ?? null };
-    } catch (err) {
-      // The cloud's word on a QR token is final; anything else falls back to the cache.
-      if ((err as { code?: unknown }).code === 'QR_INVALID') {
-        return { reached: true, offline: false, customer: null, refused: true };
-      }
+      const answer = await this.deps.cloud.identify(q, budget);
+      // The cloud's word on a QR token is final; no answer at all falls back to the cache.
+      if (answer.kind === 'refused') return { reached: true, offline: false, customer: null, refused: true };
+      return {
+        reached: true,
+        offline: false,
+        customer: answer.kind === 'found' ? answer.lookup.customer : null,
+      };
+    } catch {
       return { reached: false, offline: true, customer: null };
     }
   }
