@@ -1,11 +1,13 @@
 // Turns what the cashier scanned or typed into a customer: online first with a short deadline,
 // the local cache when the cloud is slow, down or absent. Never waits longer than the deadline.
 // A QR token serves one sale (see QrTokenRule below), online and offline alike.
+
 import { normalizeCard, normalizePhone, parseTrack2, phoneHash, verifyQrToken } from '../domain/index.js';
 import type { Program } from '../domain/types.js';
+import { AppError } from '../errors/catalogue.js';
 import type { CachedCustomer } from '../protocol/sync.js';
 import type { CallBudget, CloudGateway, CustomerCache, QrTokenSale, StateStore, SyncState } from './ports.js';
-import { type CustomerQuery, TillError } from './till-api.js';
+import type { CustomerQuery } from './till-api.js';
 
 export interface ResolvedCustomer {
   via: 'card' | 'phone' | 'qr';
@@ -77,7 +79,7 @@ export class CustomerResolver {
     try {
       phone = normalizePhone(raw);
     } catch {
-      throw new TillError(400, 'PHONE_INVALID', `«${maskInput(raw)}» — не российский номер телефона`);
+      throw new AppError('PHONE_INVALID', `«${maskInput(raw)}» — не российский номер телефона`);
     }
     const online = await this.askCloud({ phone }, budget);
     if (online.reached) {
@@ -106,12 +108,12 @@ export class CustomerResolver {
     try {
       claims = verifyQrToken(token, this.deps.syncState.read().qrKeys, now);
     } catch (err) {
-      throw new TillError(400, 'QR_INVALID', `QR-код не принят: ${(err as Error).message}`);
+      throw new AppError('QR_INVALID', `QR-код не принят: ${(err as Error).message}`);
     }
     await this.claimQrToken(tillId, ctx.receiptId, claims.tokenId, claims.expiresAt * 1000, now);
     const online = await this.askCloud({ qr: token }, ctx.budget);
     if (online.refused) {
-      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован на другой кассе');
+      throw new AppError('QR_INVALID', 'QR-код не принят: он уже использован на другой кассе');
     }
     if (online.reached && online.customer) {
       return { via: 'qr', source: 'cloud', customer: online.customer, offline: false };
@@ -138,11 +140,11 @@ export class CustomerResolver {
     const sale = sales.get(tokenId);
     if (sale) {
       if (!this.sameSale(sale, tillId, receiptId)) {
-        throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован для другой покупки');
+        throw new AppError('QR_INVALID', 'QR-код не принят: он уже использован для другой покупки');
       }
       if (sale.receiptId !== undefined || receiptId === undefined) return;
     } else if (this.deps.syncState.read().usedQrTokens[tokenId] !== undefined) {
-      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован');
+      throw new AppError('QR_INVALID', 'QR-код не принят: он уже использован');
     }
     // First use, or the first calculate after an identify: record which sale the token serves.
     const claimed: QrTokenSale = { tillId, expiresAt, ...(receiptId !== undefined && { receiptId }) };
@@ -199,7 +201,7 @@ export function parseCardInput(raw: string, program: Program): string {
   try {
     return normalizeCard(fromTrack ?? raw, program.cardRanges);
   } catch (err) {
-    throw new TillError(400, 'CARD_INVALID', (err as Error).message);
+    throw new AppError('CARD_INVALID', (err as Error).message);
   }
 }
 

@@ -2,10 +2,12 @@
 // by a person who compared the register's journal: printed → confirmed with its fiscal document,
 // not printed → cancelled. Here: what that person is shown (never the one-time code), and which
 // fiscal document a "printed" decision is confirmed with.
+
 import type { FiscalDocument } from '../../drivers/register/types.js';
+import { AppError } from '../errors/catalogue.js';
 import type { Fiscal } from '../protocol/sync.js';
 import { judgeInterruptedPrint, type PrintIntents, type PrintReview } from './register-sale-recovery.js';
-import { type Payment, TillError } from './till-api.js';
+import type { Payment } from './till-api.js';
 
 export type ReviewOutcome = 'printed' | 'not-printed';
 
@@ -90,8 +92,7 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
     const alone = (review.alsoPrinting ?? []).length === 0;
     if (last && alone && judgeInterruptedPrint(review, last).kind === 'printed') return fiscalOf(last);
     const seen = last ? `document ${last.fd} with total ${last.total}` : 'no document';
-    throw new TillError(
-      409,
+    throw new AppError(
       'FISCAL_DOCUMENT_REQUIRED',
       `The register's last document (${seen}) is not recognisably receipt ${review.receiptId} ` +
         `(total ${review.total}, printed after document ${review.fdBefore || 'none'}` +
@@ -102,8 +103,7 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   }
   const sameAsLast = last !== null && last.fd === given.fd;
   if (sameAsLast && last.fp !== given.fp) {
-    throw new TillError(
-      409,
+    throw new AppError(
       'FISCAL_DOCUMENT_MISMATCH',
       `The register's document ${last.fd} has the fiscal sign ${last.fp}, not ${given.fp}`,
       { lastDocument: last },
@@ -112,8 +112,7 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   const fn = given.fn ?? last?.fn;
   const at = given.at ?? (sameAsLast ? last.at : undefined);
   if (!fn || !at) {
-    throw new TillError(
-      400,
+    throw new AppError(
       'FISCAL_DOCUMENT_REQUIRED',
       `Document ${given.fd} is not the register's last one: give ${[!fn && 'its FN number (fn)', !at && 'its time (at)'].filter(Boolean).join(' and ')} as printed on the receipt`,
     );

@@ -1,15 +1,16 @@
 // Evotor-style terminals send money as rubles (Java BigDecimal: a JSON string or number, e.g.
 // "89.90", 215, 1299.5) and quantities with up to 3 decimals. They are converted digit by digit —
 // never multiplied as binary floats — so 0.29 rubles is 29 kopecks, not 28.999….
-import { TillError } from '../../agent/till-api.js';
+
 import type { Kopecks } from '../../domain/types.js';
+import { AppError } from '../../errors/catalogue.js';
 
 const DECIMAL = /^(\d{1,13})(?:[.,](\d+))?$/;
 
 /** A bad value in an event: 400 naming the field, like every schema error of the agent. */
-export function badField(field: string, problem: string): TillError {
+export function badField(field: string, problem: string): AppError {
   const text = `${field} ${problem}`;
-  return new TillError(400, 'BAD_REQUEST', text, [text]);
+  return new AppError('BAD_REQUEST', text, [text]);
 }
 
 /**

@@ -1,10 +1,11 @@
 // The cashier page learns about scans over server-sent events: GET /v1/scans/stream keeps a
 // text/event-stream open per till; POST /v1/scans injects a code (typed on the page, or the demo).
+
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ScanHub } from '../../../drivers/scanner/hub.js';
 import type { ScanClassifier } from '../../../drivers/scanner/scan.js';
-import { TillError } from '../../agent/till-api.js';
+import { AppError } from '../../errors/catalogue.js';
 import { tillOfRequest } from '../auth.js';
 import { installErrorReplies } from '../error-reply.js';
 import { classifyCode } from './classify.js';
@@ -58,15 +59,15 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const tillId = await options.auth(request, reply);
     if (!tillId)
-      throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required (Authorization: Bearer …)');
+      throw new AppError('UNAUTHORIZED', 'A valid till token is required (Authorization: Bearer …)');
     tills.set(request, tillId);
   }
 
   function tillOf(request: FastifyRequest, asked: string | undefined): string {
     const tillId = tills.get(request);
-    if (!tillId) throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required');
+    if (!tillId) throw new AppError('UNAUTHORIZED', 'A valid till token is required');
     if (asked && asked !== tillId)
-      throw new TillError(403, 'FORBIDDEN', `This token belongs to another till, not ${asked}`);
+      throw new AppError('FORBIDDEN', `This token belongs to another till, not ${asked}`);
     return tillId;
   }
 
@@ -124,12 +125,9 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
       const tillId = tillOf(request, body.tillId);
       const scan = classify(body.raw);
       if (!scan) {
-        throw new TillError(
-          400,
-          'SCAN_UNRECOGNIZED',
-          'raw is not a loyalty card, phone number or app QR code',
-          ['raw'],
-        );
+        throw new AppError('SCAN_UNRECOGNIZED', 'raw is not a loyalty card, phone number or app QR code', [
+          'raw',
+        ]);
       }
       return { scan, delivered: hub.publish(tillId, scan) };
     },

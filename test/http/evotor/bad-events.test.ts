@@ -1,8 +1,9 @@
 // Events a broken or hostile terminal app might send: each is refused with 400 naming the field
 // (or 401/4xx from the till), never a 500, and never reaches the till when the input is bad.
+
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../../src/agent/till-api.js';
+import { AppError } from '../../../src/errors/catalogue.js';
 import { FakeTill } from './fake-till.js';
 import { recording, send, startBridge } from './terminal.js';
 
@@ -180,7 +181,7 @@ describe('bad events → 400 with the field named', () => {
 
 describe('till answers', () => {
   it('a till error keeps its status and code', async () => {
-    till.failNext = new TillError(403, 'CODE_REQUIRED', 'Paying with points by phone needs the SMS code');
+    till.failNext = new AppError('CODE_REQUIRED', 'Paying with points by phone needs the SMS code');
     const res = await send(base, 'receiptDiscount', event('receiptDiscount'));
     expect(res).toEqual({
       status: 403,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TillError } from '../../../src/agent/till-api.js';
+import { AppError } from '../../../src/errors/catalogue.js';
 import {
   kopecksToRubles,
   parseQuantity,
@@ -8,11 +8,11 @@ import {
   rublesToKopecks,
 } from '../../../src/http/evotor/decimal.js';
 
-function refusal(fn: () => unknown): TillError {
+function refusal(fn: () => unknown): AppError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof TillError) return err;
+    if (err instanceof AppError) return err;
     throw err;
   }
   throw new Error('expected a refusal');
