@@ -113,7 +113,7 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   const at = given.at ?? (sameAsLast ? last.at : undefined);
   if (!fn || !at) {
     throw new AppError(
-      'FISCAL_DOCUMENT_REQUIRED',
+      'FISCAL_DOCUMENT_INCOMPLETE',
       `Document ${given.fd} is not the register's last one: give ${[!fn && 'its FN number (fn)', !at && 'its time (at)'].filter(Boolean).join(' and ')} as printed on the receipt`,
     );
   }

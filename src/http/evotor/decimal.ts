@@ -9,7 +9,7 @@ const DECIMAL = /^(\d{1,13})(?:[.,](\d+))?$/;
 
 /** A bad value in an event: 400 naming the field, like every schema error of the agent. */
 export function badField(field: string, problem: string): AppError {
-  const text = `${field} ${problem}`;
+  const text = `${field}: ${problem}`;
   return new AppError('BAD_REQUEST', text, [text]);
 }
 
@@ -33,7 +33,7 @@ function toScaledInteger(value: string | number, scale: number): number | null {
 export function rublesToKopecks(value: string | number, field: string): Kopecks {
   const kopecks = toScaledInteger(value, 2);
   if (kopecks === null)
-    throw badField(field, 'must be a non-negative amount in rubles with at most 2 decimals');
+    throw badField(field, 'должно быть неотрицательной суммой в рублях, не больше 2 знаков после запятой');
   return kopecks;
 }
 
@@ -41,7 +41,7 @@ export function rublesToKopecks(value: string | number, field: string): Kopecks 
 export function parseQuantity(value: string | number, field: string): number {
   const thousandths = toScaledInteger(value, 3);
   if (thousandths === null || thousandths === 0) {
-    throw badField(field, 'must be a quantity > 0 with at most 3 decimals');
+    throw badField(field, 'должно быть количеством > 0, не больше 3 знаков после запятой');
   }
   return thousandthsToQuantity(thousandths);
 }

@@ -57,7 +57,7 @@ export async function evotorBridge(fastify: FastifyInstance, options: EvotorBrid
       typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '',
     );
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new AppError('UNAUTHORIZED', 'The terminal token is missing or wrong (Authorization: Bearer …)');
+      throw new AppError('UNAUTHORIZED', 'Нет токена терминала или он неверный (Authorization: Bearer …)');
     }
   });
 

@@ -59,15 +59,15 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const tillId = await options.auth(request, reply);
     if (!tillId)
-      throw new AppError('UNAUTHORIZED', 'A valid till token is required (Authorization: Bearer …)');
+      throw new AppError('UNAUTHORIZED', 'Нужен действующий токен кассы (Authorization: Bearer …)');
     tills.set(request, tillId);
   }
 
   function tillOf(request: FastifyRequest, asked: string | undefined): string {
     const tillId = tills.get(request);
-    if (!tillId) throw new AppError('UNAUTHORIZED', 'A valid till token is required');
+    if (!tillId) throw new AppError('UNAUTHORIZED', 'Нужен действующий токен кассы');
     if (asked && asked !== tillId)
-      throw new AppError('FORBIDDEN', `This token belongs to another till, not ${asked}`);
+      throw new AppError('FORBIDDEN', `Этот токен принадлежит другой кассе, не ${asked}`);
     return tillId;
   }
 
@@ -125,9 +125,11 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
       const tillId = tillOf(request, body.tillId);
       const scan = classify(body.raw);
       if (!scan) {
-        throw new AppError('SCAN_UNRECOGNIZED', 'raw is not a loyalty card, phone number or app QR code', [
-          'raw',
-        ]);
+        throw new AppError(
+          'SCAN_UNRECOGNIZED',
+          'raw: это не карта лояльности, не номер телефона и не QR-код приложения',
+          ['raw'],
+        );
       }
       return { scan, delivered: hub.publish(tillId, scan) };
     },
