@@ -53,7 +53,7 @@ export class PrintReviewSettler {
     if (receiptId in this.o.intents.read().printing) {
       throw new AppError(
         'RECEIPT_PRINTING',
-        `Receipt ${receiptId} waits to be settled from the register's last document, not by hand: connect the register`,
+        `Чек ${receiptId} будет решён по последнему документу кассового аппарата, а не вручную: подключите кассовый аппарат`,
       );
     }
     const found = this.o.till.lookUp(receiptId);
@@ -67,10 +67,10 @@ export class PrintReviewSettler {
     if (status === 'confirmed' || status === 'cancelled') {
       throw new AppError(
         'RECEIPT_NOT_IN_REVIEW',
-        `Receipt ${receiptId} was already ${status}${status === 'confirmed' ? ': a return undoes a sale' : ''}`,
+        `Чек ${receiptId} уже ${status === 'confirmed' ? 'проведён: отменить продажу можно возвратом' : 'отменён'}`,
         { status },
       );
     }
-    throw new AppError('RECEIPT_NOT_FOUND', `Receipt ${receiptId} is not held for review`);
+    throw new AppError('RECEIPT_NOT_FOUND', `Чек ${receiptId} не ждёт проверки вручную`);
   }
 }

@@ -91,13 +91,13 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   if (!given) {
     const alone = (review.alsoPrinting ?? []).length === 0;
     if (last && alone && judgeInterruptedPrint(review, last).kind === 'printed') return fiscalOf(last);
-    const seen = last ? `document ${last.fd} with total ${last.total}` : 'no document';
+    const seen = last ? `документ ${last.fd} на сумму ${last.total}` : 'документа нет';
     throw new AppError(
       'FISCAL_DOCUMENT_REQUIRED',
-      `The register's last document (${seen}) is not recognisably receipt ${review.receiptId} ` +
-        `(total ${review.total}, printed after document ${review.fdBefore || 'none'}` +
-        `${alone ? '' : `, together with ${review.alsoPrinting?.join(', ')}`}): find the receipt in ` +
-        `the register's journal and give its fiscal document number and sign (fd, fp) and time (at)`,
+      `Последний документ кассового аппарата (${seen}) нельзя уверенно признать чеком ${review.receiptId} ` +
+        `(сумма ${review.total}, печатался после документа ${review.fdBefore || '—'}` +
+        `${alone ? '' : `, вместе с ${review.alsoPrinting?.join(', ')}`}): найдите чек в журнале ` +
+        `кассового аппарата и укажите номер и фискальный признак документа (fd, fp) и время (at)`,
       { lastDocument: last, total: review.total, fdBefore: review.fdBefore },
     );
   }
@@ -105,7 +105,7 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   if (sameAsLast && last.fp !== given.fp) {
     throw new AppError(
       'FISCAL_DOCUMENT_MISMATCH',
-      `The register's document ${last.fd} has the fiscal sign ${last.fp}, not ${given.fp}`,
+      `У документа ${last.fd} фискальный признак ${last.fp}, а не ${given.fp}`,
       { lastDocument: last },
     );
   }
@@ -114,7 +114,7 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   if (!fn || !at) {
     throw new AppError(
       'FISCAL_DOCUMENT_INCOMPLETE',
-      `Document ${given.fd} is not the register's last one: give ${[!fn && 'its FN number (fn)', !at && 'its time (at)'].filter(Boolean).join(' and ')} as printed on the receipt`,
+      `Документ ${given.fd} — не последний на кассовом аппарате: укажите ${[!fn && 'номер ФН (fn)', !at && 'время (at)'].filter(Boolean).join(' и ')}, как напечатано на чеке`,
     );
   }
   return { fn, fd: given.fd, fp: given.fp, at };

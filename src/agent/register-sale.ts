@@ -95,8 +95,8 @@ export class RegisterSaleService {
     if (review) {
       throw new AppError(
         'RECEIPT_NEEDS_REVIEW',
-        `Receipt ${req.receiptId} was interrupted while printing and needs a check by hand: ${review.reason}`,
-        { lastDocument: review.lastDocument },
+        `Печать чека ${req.receiptId} была прервана: чек нужно проверить вручную по журналу кассы`,
+        { lastDocument: review.lastDocument, reason: review.reason },
       );
     }
     // From its calculation to its confirm the receipt is this sale's: a till's confirm, cancel or
@@ -168,12 +168,17 @@ export class RegisterSaleService {
         // Fiscal but refused by the loyalty side (cancelled meanwhile, calculation lost): a human decides.
         const reason = `printed as fiscal document ${doc.fd} but the confirm was refused: ${err.code} ${err.message}`;
         await this.toReview(intent, doc, reason);
-        throw new AppError('RECEIPT_NEEDS_REVIEW', `Receipt ${intent.receiptId} ${reason}`, { fiscal });
+        throw new AppError(
+          'RECEIPT_NEEDS_REVIEW',
+          `Чек ${intent.receiptId} напечатан (ФД ${doc.fd}), но не проведён в программе лояльности: ` +
+            `${err.message}. Чек нужно проверить вручную`,
+          { fiscal, reason },
+        );
       }
       // A local fault (disk): the intent stays, so repeating the same sale confirms it without printing.
       throw new AppError(
         'CONFIRM_PENDING',
-        `Receipt ${intent.receiptId} was printed as fiscal document ${doc.fd} but not recorded yet: send the same sale again`,
+        `Чек ${intent.receiptId} напечатан (ФД ${doc.fd}), но ещё не сохранён: отправьте ту же продажу ещё раз`,
         { fiscal, reason: (err as Error).message },
       );
     }
@@ -255,7 +260,7 @@ export class RegisterSaleService {
     const found = this.o.till.lookUp(receiptId);
     if (found.status !== 'confirmed') return null;
     if (!found.fiscal)
-      throw new AppError('RECEIPT_CONFIRMED', `Receipt ${receiptId} was confirmed without the register`);
+      throw new AppError('RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён без кассового аппарата`);
     return { ...found.view, fiscal: found.fiscal, change: changeOf(found.payments, found.view.totals.toPay) };
   }
 
@@ -300,13 +305,13 @@ export class RegisterSaleService {
 function registerFailure(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof RegisterError) {
-    return new AppError('REGISTER_ERROR', `Register error ${err.deviceCode}: ${err.message}`, {
+    return new AppError('REGISTER_ERROR', `Ошибка кассового аппарата ${err.deviceCode}: ${err.message}`, {
       deviceCode: err.deviceCode,
       deviceText: err.message,
     });
   }
   const text = err instanceof Error ? err.message : String(err);
-  return new AppError('REGISTER_ERROR', `Register unavailable: ${text}`, {
+  return new AppError('REGISTER_ERROR', `Кассовый аппарат недоступен: ${text}`, {
     deviceCode: REGISTER_LOCAL_CODES.DISCONNECTED,
     deviceText: text,
   });

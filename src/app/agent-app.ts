@@ -264,7 +264,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       printIntents: () => saleService?.printIntents() ?? [],
       async settlePrintIntent(receiptId, decision) {
         if (!saleService) {
-          throw new AppError('RECEIPT_NOT_FOUND', `Receipt ${receiptId} is not held for review`);
+          throw new AppError('RECEIPT_NOT_FOUND', `Чек ${receiptId} не ждёт проверки вручную`);
         }
         return saleService.settleReview(receiptId, decision);
       },
