@@ -104,7 +104,7 @@ describe('settling by hand over HTTP', () => {
     const guess = await settle(t, 'r-hand', { outcome: 'printed' });
     expect(guess.status).toBe(409);
     expect(guess.body.error.code).toBe('FISCAL_DOCUMENT_REQUIRED');
-    expect(guess.body.error.message).toContain('сумма 3000');
+    expect(guess.body.error.message).toContain('на сумму 3000');
     const noTime = await settle(t, 'r-hand', { outcome: 'printed', fiscal: { fd: ours.fd, fp: ours.fp } });
     expect(noTime.status).toBe(400);
     expect(noTime.body.error.message).toContain('(at)');
