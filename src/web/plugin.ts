@@ -1,10 +1,12 @@
 // Serves the cashier page: `GET /` is the page, `/cashier/<file>` its scripts and styles. The
 // files are public (the page asks for the till token itself and sends it on /v1 calls only).
+
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errorBody, statusOf } from '../errors/catalogue.js';
 
 export interface CashierPageOptions {
   /** Folder with index.html, app.js, …; found automatically when absent. */
@@ -111,9 +113,9 @@ export async function cashierPage(fastify: FastifyInstance, opts: CashierPageOpt
   fastify.get<{ Params: { file: string } }>('/cashier/:file', (req, reply) => {
     const asset = assets.get(req.params.file);
     if (!asset) {
-      return reply.code(404).send({
-        error: { code: 'NOT_FOUND', message: `Файл страницы кассира не найден: ${req.params.file}` },
-      });
+      return reply
+        .code(statusOf('NOT_FOUND'))
+        .send(errorBody('NOT_FOUND', `Файл страницы кассира не найден: ${req.params.file}`));
     }
     return send(reply, asset, req.headers['if-none-match']);
   });
