@@ -254,7 +254,10 @@ describe('bad input changes nothing', () => {
     [{ lines: workedLines }, 'receiptId: обязательное поле'],
     [{ receiptId: 'x', lines: [] }, 'lines: должно содержать не меньше 1 элем.'],
     [{ receiptId: 'x', lines: [{ ...workedLines[0], price: -1 }] }, 'lines/0/price: должно быть >= 0'],
-    [{ receiptId: 'x', lines: [{ ...workedLines[0], price: 1.5 }] }, 'lines/0/price: должно быть целым числом'],
+    [
+      { receiptId: 'x', lines: [{ ...workedLines[0], price: 1.5 }] },
+      'lines/0/price: должно быть целым числом',
+    ],
     [{ receiptId: 'x', lines: workedLines, extra: 1 }, 'extra: лишнее поле'],
     [{ receiptId: 'x'.repeat(65), lines: workedLines }, 'receiptId: должно быть не длиннее 64 символ.'],
   ])('refuses %j', async (body, message) => {
