@@ -1,7 +1,9 @@
 // Request and response schemas of the till-facing API (POS-API.md). Fastify validates the bodies
 // with them and @fastify/swagger publishes them at /openapi.json. Responses are open objects
 // (additionalProperties) so that extra fields are never stripped by the serializer.
+
 import { type TSchema, Type } from '@sinclair/typebox';
+import { ERROR_STATUS } from '../errors/catalogue.js';
 
 const Open = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
   Type.Object(props, { additionalProperties: true, ...(description && { description }) });
@@ -11,7 +13,10 @@ const Pts = (description = 'points') => Type.Integer({ description });
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'UPPER_SNAKE' }),
+      code: Type.String({
+        description: 'UPPER_SNAKE, from the error catalogue',
+        enum: Object.keys(ERROR_STATUS),
+      }),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
     }),
