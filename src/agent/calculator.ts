@@ -1,7 +1,6 @@
 // Identify and calculate (POS-API.md): the customer online or from the cache, coupons checked, the
 // engine run, points held in the cloud for an online redemption, the calculation written durably.
 // All cloud calls of one request share one online deadline (MECHANICS "Offline").
-
 import { calculate, DomainError } from '../domain/index.js';
 import type { CalculationInput, CalculationResult } from '../domain/types.js';
 import { AppError } from '../errors/catalogue.js';

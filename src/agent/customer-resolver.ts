@@ -1,7 +1,6 @@
 // Turns what the cashier scanned or typed into a customer: online first with a short deadline,
 // the local cache when the cloud is slow, down or absent. Never waits longer than the deadline.
 // A QR token serves one sale (see QrTokenRule below), online and offline alike.
-
 import { normalizeCard, normalizePhone, parseTrack2, phoneHash, verifyQrToken } from '../domain/index.js';
 import type { Program } from '../domain/types.js';
 import { AppError } from '../errors/catalogue.js';

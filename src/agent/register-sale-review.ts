@@ -2,7 +2,6 @@
 // by a person who compared the register's journal: printed → confirmed with its fiscal document,
 // not printed → cancelled. Here: what that person is shown (never the one-time code), and which
 // fiscal document a "printed" decision is confirmed with.
-
 import type { FiscalDocument } from '../../drivers/register/types.js';
 import { AppError } from '../errors/catalogue.js';
 import type { Fiscal } from '../protocol/sync.js';

@@ -2,7 +2,6 @@
 // data dir) recorded, read from the cloud. Shares by `computeReturn`, counting every earlier return
 // once — the cloud's from any store plus this agent's own the cloud has not applied yet. A repeat of
 // a returnId answers the same; the return is durable before the answer.
-
 import { computeReturn, returnedSoFar } from '../domain/index.js';
 import type { ReturnedSoFar } from '../domain/types.js';
 import { AppError } from '../errors/catalogue.js';

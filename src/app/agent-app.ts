@@ -1,7 +1,6 @@
 // The composition root of the agent: opens the store, loads the program, connects the cloud and the
 // register, builds the till service and serves the HTTP API. `close()` stops everything in order:
 // schedules, HTTP, sync, devices, then the store (flushed, lock released).
-
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';

@@ -1,5 +1,4 @@
 // Bearer tokens per till (config http.tokens). Every /v1 route asks for one; the token decides the till.
-
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/catalogue.js';

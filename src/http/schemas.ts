@@ -1,7 +1,6 @@
 // Request and response schemas of the till-facing API (POS-API.md). Fastify validates the bodies
 // with them and @fastify/swagger publishes them at /openapi.json. Responses are open objects
 // (additionalProperties) so that extra fields are never stripped by the serializer.
-
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_STATUS } from '../errors/catalogue.js';
 

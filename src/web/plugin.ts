@@ -1,6 +1,5 @@
 // Serves the cashier page: `GET /` is the page, `/cashier/<file>` its scripts and styles. The
 // files are public (the page asks for the till token itself and sends it on /v1 calls only).
-
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

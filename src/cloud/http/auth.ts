@@ -1,6 +1,5 @@
 // Bearer keys: each agent has one key and reaches only its own /v1/agents/{agentId}/… paths; the
 // central office's admin tokens read everything else. Online look-ups accept both.
-
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../errors/catalogue.js';

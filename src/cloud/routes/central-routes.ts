@@ -1,6 +1,5 @@
 // What the central office reads (admin tokens): receipts, one customer with history, KPIs, and
 // issuing a QR token for the mobile app.
-
 import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -1,6 +1,5 @@
 // Online look-ups the till makes with a short deadline: identify, holds, one-time codes, coupons.
 // Agents call them with their key; the central office may too.
-
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { normalizePhone, verifyQrToken } from '../../domain/index.js';

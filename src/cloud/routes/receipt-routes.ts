@@ -1,7 +1,6 @@
 // GET /v1/agents/{agentId}/receipts/{receiptId}: an agent reads a sale it did not record (sold at
 // another store, or before its data dir was replaced) so that its till can take a return of it.
 // Any agent of the chain may read any store's receipt: that is what a return elsewhere needs.
-
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/catalogue.js';

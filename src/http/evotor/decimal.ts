@@ -1,7 +1,6 @@
 // Evotor-style terminals send money as rubles (Java BigDecimal: a JSON string or number, e.g.
 // "89.90", 215, 1299.5) and quantities with up to 3 decimals. They are converted digit by digit —
 // never multiplied as binary floats — so 0.29 rubles is 29 kopecks, not 28.999….
-
 import type { Kopecks } from '../../domain/types.js';
 import { AppError } from '../../errors/catalogue.js';
 

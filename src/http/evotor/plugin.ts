@@ -1,7 +1,6 @@
 // The Evotor-style bridge: the loyalty app on a smart terminal forwards receipt events over the
 // LAN to /v1/evotor/<event>; the agent answers what the terminal should apply. Register it on the
 // root instance without a prefix — the paths are absolute. One bridge serves one terminal (till).
-
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TillApi } from '../../agent/till-api.js';

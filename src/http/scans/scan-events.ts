@@ -1,6 +1,5 @@
 // The cashier page learns about scans over server-sent events: GET /v1/scans/stream keeps a
 // text/event-stream open per till; POST /v1/scans injects a code (typed on the page, or the demo).
-
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ScanHub } from '../../../drivers/scanner/hub.js';

@@ -1,6 +1,5 @@
 // Events a broken or hostile terminal app might send: each is refused with 400 naming the field
 // (or 401/4xx from the till), never a 500, and never reaches the till when the input is bad.
-
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/errors/catalogue.js';

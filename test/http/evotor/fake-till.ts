@@ -1,7 +1,6 @@
 // A TillApi stand-in for the bridge tests: records every call and answers like the engine for the
 // worked example of MECHANICS.md (silver tier 5 %, tobacco exempt, max 50 % in points, balance
 // 300, threshold 15 % from 800 ₽), including fiscal positions and the 404/409 answers.
-
 import type {
   CalculateRequest,
   CalculateResponse,
