@@ -3,6 +3,7 @@
 // All cloud calls of one request share one online deadline (MECHANICS "Offline").
 import { calculate, DomainError } from '../domain/index.js';
 import type { CalculationInput, CalculationResult } from '../domain/types.js';
+import { AppError } from '../errors/catalogue.js';
 import { checkCoupons } from './coupon-check.js';
 import type { CustomerResolver } from './customer-resolver.js';
 import { customerView } from './customer-view.js';
@@ -13,13 +14,7 @@ import type { CloudGateway, OpenReceipt } from './ports.js';
 import type { ProgramHolder } from './program-holder.js';
 import type { ReceiptBook } from './receipt-book.js';
 import { calculationView } from './receipt-views.js';
-import {
-  type CalculateRequest,
-  type CalculateResponse,
-  type CustomerQuery,
-  type IdentifyResponse,
-  TillError,
-} from './till-api.js';
+import type { CalculateRequest, CalculateResponse, CustomerQuery, IdentifyResponse } from './till-api.js';
 
 export class Calculator {
   private readonly calculatedListeners = new Set<(tillId: string, res: CalculateResponse) => void>();
@@ -50,7 +45,7 @@ export class Calculator {
   async identify(tillId: string, q: CustomerQuery): Promise<IdentifyResponse> {
     const resolved = await this.o.resolver.resolve(tillId, q, { budget: this.onlineBudget() });
     if (!resolved.customer)
-      throw new TillError(404, 'CUSTOMER_NOT_FOUND', 'Покупатель с такой картой или телефоном не найден');
+      throw new AppError('CUSTOMER_NOT_FOUND', 'Покупатель с такой картой или телефоном не найден');
     const at = this.o.now().toISOString();
     const { snapshot } = this.o.customers.snapshotOf(resolved);
     return {
@@ -176,7 +171,7 @@ function run(input: CalculationInput): CalculationResult {
   try {
     return calculate(input);
   } catch (err) {
-    if (err instanceof DomainError) throw new TillError(400, err.code, err.message, err.details);
+    if (err instanceof DomainError) throw new AppError(err.code, err.message, err.details);
     throw err;
   }
 }

@@ -3,6 +3,7 @@
 // appends the sale — and the enrolment it causes — to the journal in one durable write: from there
 // the receipt is confirmed, and a repeat answers the same. A cancel releases the hold and leaves a
 // tombstone so a late confirm is refused.
+import { AppError } from '../errors/catalogue.js';
 import type { Fiscal, Tx } from '../protocol/sync.js';
 import type { KnownCustomers } from './known-customers.js';
 import { changeOf, checkPayments, dueAtConfirm } from './payments-check.js';
@@ -11,7 +12,7 @@ import type { PointsHolds } from './points-holds.js';
 import type { OpenReceipt } from './ports.js';
 import type { OpenGuard, ReceiptBook } from './receipt-book.js';
 import { type SaleMeta, saleTxs } from './sale-tx.js';
-import { type ConfirmRequest, type ConfirmResponse, TillError } from './till-api.js';
+import type { ConfirmRequest, ConfirmResponse } from './till-api.js';
 
 // The guards' words per operation (built once: a confirm allocates nothing for them).
 const TO_CONFIRM: OpenGuard = { missing: 'не рассчитан' };
@@ -46,8 +47,7 @@ export class Confirmer {
     if (done) return this.confirmResponse(done.tx);
     const open = this.o.book.openFor(tillId, receiptId, TO_CONFIRM);
     if (this.holdExpired(open)) {
-      throw new TillError(
-        409,
+      throw new AppError(
         'RECEIPT_EXPIRED',
         `Резерв баллов по чеку ${receiptId} истёк: рассчитайте чек заново`,
       );

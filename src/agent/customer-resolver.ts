@@ -3,9 +3,10 @@
 // A QR token serves one sale (see QrTokenRule below), online and offline alike.
 import { normalizeCard, normalizePhone, parseTrack2, phoneHash, verifyQrToken } from '../domain/index.js';
 import type { Program } from '../domain/types.js';
+import { AppError } from '../errors/catalogue.js';
 import type { CachedCustomer } from '../protocol/sync.js';
 import type { CallBudget, CloudGateway, CustomerCache, QrTokenSale, StateStore, SyncState } from './ports.js';
-import { type CustomerQuery, TillError } from './till-api.js';
+import type { CustomerQuery } from './till-api.js';
 
 export interface ResolvedCustomer {
   via: 'card' | 'phone' | 'qr';
@@ -77,7 +78,7 @@ export class CustomerResolver {
     try {
       phone = normalizePhone(raw);
     } catch {
-      throw new TillError(400, 'PHONE_INVALID', `«${maskInput(raw)}» — не российский номер телефона`);
+      throw new AppError('PHONE_INVALID', `«${maskInput(raw)}» — не российский номер телефона`);
     }
     const online = await this.askCloud({ phone }, budget);
     if (online.reached) {
@@ -106,12 +107,12 @@ export class CustomerResolver {
     try {
       claims = verifyQrToken(token, this.deps.syncState.read().qrKeys, now);
     } catch (err) {
-      throw new TillError(400, 'QR_INVALID', `QR-код не принят: ${(err as Error).message}`);
+      throw new AppError('QR_INVALID', `QR-код не принят: ${(err as Error).message}`);
     }
     await this.claimQrToken(tillId, ctx.receiptId, claims.tokenId, claims.expiresAt * 1000, now);
     const online = await this.askCloud({ qr: token }, ctx.budget);
     if (online.refused) {
-      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован на другой кассе');
+      throw new AppError('QR_INVALID', 'QR-код не принят: он уже использован на другой кассе');
     }
     if (online.reached && online.customer) {
       return { via: 'qr', source: 'cloud', customer: online.customer, offline: false };
@@ -138,11 +139,11 @@ export class CustomerResolver {
     const sale = sales.get(tokenId);
     if (sale) {
       if (!this.sameSale(sale, tillId, receiptId)) {
-        throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован для другой покупки');
+        throw new AppError('QR_INVALID', 'QR-код не принят: он уже использован для другой покупки');
       }
       if (sale.receiptId !== undefined || receiptId === undefined) return;
     } else if (this.deps.syncState.read().usedQrTokens[tokenId] !== undefined) {
-      throw new TillError(400, 'QR_INVALID', 'QR-код не принят: он уже использован');
+      throw new AppError('QR_INVALID', 'QR-код не принят: он уже использован');
     }
     // First use, or the first calculate after an identify: record which sale the token serves.
     const claimed: QrTokenSale = { tillId, expiresAt, ...(receiptId !== undefined && { receiptId }) };
@@ -179,13 +180,15 @@ export class CustomerResolver {
   ): Promise<{ reached: boolean; offline: boolean; customer: CachedCustomer | null; refused?: true }> {
     if (!this.deps.cloud) return { reached: false, offline: true, customer: null };
     try {
-      const found = await this.deps.cloud.identify(q, budget);
-      return { reached: true, offline: false, customer: found?.customer ?? null };
-    } catch (err) {
-      // The cloud's word on a QR token is final; anything else falls back to the cache.
-      if ((err as { code?: unknown }).code === 'QR_INVALID') {
-        return { reached: true, offline: false, customer: null, refused: true };
-      }
+      const answer = await this.deps.cloud.identify(q, budget);
+      // The cloud's word on a QR token is final; no answer at all falls back to the cache.
+      if (answer.kind === 'refused') return { reached: true, offline: false, customer: null, refused: true };
+      return {
+        reached: true,
+        offline: false,
+        customer: answer.kind === 'found' ? answer.lookup.customer : null,
+      };
+    } catch {
       return { reached: false, offline: true, customer: null };
     }
   }
@@ -197,7 +200,7 @@ export function parseCardInput(raw: string, program: Program): string {
   try {
     return normalizeCard(fromTrack ?? raw, program.cardRanges);
   } catch (err) {
-    throw new TillError(400, 'CARD_INVALID', (err as Error).message);
+    throw new AppError('CARD_INVALID', (err as Error).message);
   }
 }
 

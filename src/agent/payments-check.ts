@@ -4,7 +4,7 @@
 
 import { judgePayments, type PaymentLike } from '../../drivers/register/payments.js';
 import { formatRub } from '../domain/index.js';
-import { TillError } from './till-api.js';
+import { AppError } from '../errors/catalogue.js';
 
 /**
  * Checks `payments` against `due` and returns the change (Σ payments − due). Refuses with 400
@@ -14,15 +14,13 @@ export function checkPayments(payments: readonly PaymentLike[], due: number): nu
   const verdict = judgePayments(payments, due);
   if (verdict.kind === 'ok') return verdict.change;
   if (verdict.kind === 'below-due') {
-    throw new TillError(
-      400,
+    throw new AppError(
       'PAYMENTS_MISMATCH',
       `Оплачено ${formatRub(verdict.paid)}, а к оплате ${formatRub(due)}: не хватает ${formatRub(due - verdict.paid)}`,
       { toPay: due, paid: verdict.paid },
     );
   }
-  throw new TillError(
-    400,
+  throw new AppError(
     'PAYMENTS_MISMATCH',
     `Безналичная оплата ${formatRub(verdict.nonCash)} больше суммы к оплате ${formatRub(due)}: сдачу можно дать только с наличных`,
     { toPay: due, nonCash: verdict.nonCash },

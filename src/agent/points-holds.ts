@@ -27,13 +27,13 @@ export class PointsHolds {
   ): Promise<HoldOutcome> {
     const holdId = this.o.newId();
     try {
-      await this.o.cloud!.createHold(
+      const answer = await this.o.cloud!.createHold(
         { holdId, customerId, points, receiptId, ttlSec: this.o.ttlSec },
         budget,
       );
-      return { kind: 'held', holdId };
-    } catch (err) {
-      if ((err as { code?: string }).code === 'INSUFFICIENT_POINTS') return { kind: 'insufficient' };
+      return answer.kind === 'held' ? { kind: 'held', holdId } : { kind: 'insufficient' };
+    } catch {
+      // No answer (unreachable, late, unreadable): the caller decides from the local balance.
       return { kind: 'unreachable' };
     }
   }

@@ -155,12 +155,24 @@ export interface CallBudget {
   remainingMs(): number;
 }
 
-/** Online calls. Each resolves within its deadline or rejects; callers fall back to the cache. */
+/** The cloud's answer to an identify: the customer, nobody by that key, or a QR token it refuses. */
+export type CloudIdentifyResult =
+  | { kind: 'found'; lookup: CloudCustomerLookup }
+  | { kind: 'unknown' }
+  | { kind: 'refused' };
+
+/** The cloud's answer to a hold: placed, or the customer has fewer free points than asked. */
+export type CloudHoldResult = { kind: 'held'; holdId: string; expiresAt: string } | { kind: 'insufficient' };
+
+/**
+ * Online calls. Each resolves within its deadline with the cloud's answer (results, not errors with
+ * codes), or rejects when there is no answer (unreachable, late, unreadable); callers fall back to the cache.
+ */
 export interface CloudGateway {
   identify(
     q: { card?: string; phone?: string; qr?: string },
     budget?: CallBudget,
-  ): Promise<CloudCustomerLookup | null>;
+  ): Promise<CloudIdentifyResult>;
   createHold(
     h: {
       holdId: string;
@@ -170,7 +182,7 @@ export interface CloudGateway {
       ttlSec: number;
     },
     budget?: CallBudget,
-  ): Promise<{ holdId: string; expiresAt: string }>;
+  ): Promise<CloudHoldResult>;
   releaseHold(holdId: string, budget?: CallBudget): Promise<void>;
   requestCode(q: { customerId: string; receiptId: string }): Promise<void>;
   verifyCode(q: { customerId: string; receiptId: string; code: string }): Promise<boolean>;

@@ -3,12 +3,12 @@
 // the customer paid the printed amount); not printed → it is cancelled and its hold released, as a
 // till's cancel does. Repeating the same decision answers the same; the opposite one is 409.
 
+import { AppError } from '../errors/catalogue.js';
 import type { StateStore } from './ports.js';
 import { type PrintedSale, printedFiscal } from './printed-sale.js';
 import type { SaleLog } from './register-sale-api.js';
 import type { PrintIntents } from './register-sale-recovery.js';
 import { fiscalForPrinted, type ReviewDecision, type ReviewSettled } from './register-sale-review.js';
-import { TillError } from './till-api.js';
 
 export class PrintReviewSettler {
   constructor(
@@ -51,10 +51,9 @@ export class PrintReviewSettler {
   /** A decision about a receipt no longer (or never) held: the same answer again, or why not. */
   private async settledBefore(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled> {
     if (receiptId in this.o.intents.read().printing) {
-      throw new TillError(
-        409,
+      throw new AppError(
         'RECEIPT_PRINTING',
-        `Receipt ${receiptId} waits to be settled from the register's last document, not by hand: connect the register`,
+        `Чек ${receiptId} будет решён по последнему документу кассового аппарата, а не вручную: подключите кассовый аппарат`,
       );
     }
     const found = this.o.till.lookUp(receiptId);
@@ -66,13 +65,12 @@ export class PrintReviewSettler {
     if (decision.outcome === 'not-printed' && status === 'cancelled')
       return { receiptId, status: 'cancelled' };
     if (status === 'confirmed' || status === 'cancelled') {
-      throw new TillError(
-        409,
+      throw new AppError(
         'RECEIPT_NOT_IN_REVIEW',
-        `Receipt ${receiptId} was already ${status}${status === 'confirmed' ? ': a return undoes a sale' : ''}`,
+        `Чек ${receiptId} уже ${status === 'confirmed' ? 'проведён: отменить продажу можно возвратом' : 'отменён'}`,
         { status },
       );
     }
-    throw new TillError(404, 'RECEIPT_NOT_IN_REVIEW', `Receipt ${receiptId} is not held for review`);
+    throw new AppError('RECEIPT_NOT_FOUND', `Чек ${receiptId} не ждёт проверки вручную`);
   }
 }

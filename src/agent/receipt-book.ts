@@ -1,9 +1,9 @@
 // The till's one record of where each receipt stands: its calculation (open receipts) or its sale
 // (the journal), the guards every operation on a receipt shares (404 none, 409 confirmed, cancelled,
 // another till's), and the per-receipt lock that lets one operation at a time act on a receipt.
+import { AppError } from '../errors/catalogue.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { Journal, JournalEntry, OpenReceipt, OpenReceipts } from './ports.js';
-import { TillError } from './till-api.js';
 
 /** How a guard words its 404 and treats a cancelled calculation. */
 export interface OpenGuard {
@@ -55,14 +55,14 @@ export class ReceiptBook {
   /** 409 RECEIPT_CONFIRMED when the journal has the sale; `advice` tells the cashier what to do instead. */
   refuseIfConfirmed(receiptId: string, advice = ''): void {
     if (this.saleOf(receiptId)) {
-      throw new TillError(409, 'RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён${advice}`);
+      throw new AppError('RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён${advice}`);
     }
   }
 
   /** The calculation of a receipt, whatever its till or status: 404 when there is none. */
   calculation(receiptId: string, missing: OpenGuard['missing']): OpenReceipt {
     const open = this.openReceipts.get(receiptId);
-    if (!open) throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${receiptId} ${missing}`);
+    if (!open) throw new AppError('RECEIPT_NOT_FOUND', `Чек ${receiptId} ${missing}`);
     return open;
   }
 
@@ -90,10 +90,10 @@ export class ReceiptBook {
 /** 409 for a calculation cancelled (when `cancelledAdvice` is not null) or open on another till. */
 function refuseForeignOrCancelled(open: OpenReceipt, tillId: string, cancelledAdvice: string | null): void {
   if (cancelledAdvice !== null && open.status === 'cancelled') {
-    throw new TillError(409, 'RECEIPT_CANCELLED', `Чек ${open.receiptId} отменён${cancelledAdvice}`);
+    throw new AppError('RECEIPT_CANCELLED', `Чек ${open.receiptId} отменён${cancelledAdvice}`);
   }
   if (open.tillId !== tillId) {
-    throw new TillError(409, 'RECEIPT_OTHER_TILL', `Чек ${open.receiptId} открыт на другой кассе`);
+    throw new AppError('RECEIPT_OTHER_TILL', `Чек ${open.receiptId} открыт на другой кассе`);
   }
 }
 

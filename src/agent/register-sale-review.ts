@@ -3,9 +3,10 @@
 // not printed → cancelled. Here: what that person is shown (never the one-time code), and which
 // fiscal document a "printed" decision is confirmed with.
 import type { FiscalDocument } from '../../drivers/register/types.js';
+import { AppError } from '../errors/catalogue.js';
 import type { Fiscal } from '../protocol/sync.js';
 import { judgeInterruptedPrint, type PrintIntents, type PrintReview } from './register-sale-recovery.js';
-import { type Payment, TillError } from './till-api.js';
+import type { Payment } from './till-api.js';
 
 export type ReviewOutcome = 'printed' | 'not-printed';
 
@@ -89,33 +90,30 @@ export function fiscalForPrinted(review: PrintReview, given: GivenFiscal | undef
   if (!given) {
     const alone = (review.alsoPrinting ?? []).length === 0;
     if (last && alone && judgeInterruptedPrint(review, last).kind === 'printed') return fiscalOf(last);
-    const seen = last ? `document ${last.fd} with total ${last.total}` : 'no document';
-    throw new TillError(
-      409,
+    const seen = last ? `документ ${last.fd} на сумму ${last.total}` : 'документа нет';
+    throw new AppError(
       'FISCAL_DOCUMENT_REQUIRED',
-      `The register's last document (${seen}) is not recognisably receipt ${review.receiptId} ` +
-        `(total ${review.total}, printed after document ${review.fdBefore || 'none'}` +
-        `${alone ? '' : `, together with ${review.alsoPrinting?.join(', ')}`}): find the receipt in ` +
-        `the register's journal and give its fiscal document number and sign (fd, fp) and time (at)`,
+      `Последний документ кассового аппарата (${seen}) нельзя уверенно признать чеком ${review.receiptId} ` +
+        `(сумма ${review.total}, печатался после документа ${review.fdBefore || '—'}` +
+        `${alone ? '' : `, вместе с ${review.alsoPrinting?.join(', ')}`}): найдите чек в журнале ` +
+        `кассового аппарата и укажите номер и фискальный признак документа (fd, fp) и время (at)`,
       { lastDocument: last, total: review.total, fdBefore: review.fdBefore },
     );
   }
   const sameAsLast = last !== null && last.fd === given.fd;
   if (sameAsLast && last.fp !== given.fp) {
-    throw new TillError(
-      409,
+    throw new AppError(
       'FISCAL_DOCUMENT_MISMATCH',
-      `The register's document ${last.fd} has the fiscal sign ${last.fp}, not ${given.fp}`,
+      `У документа ${last.fd} фискальный признак ${last.fp}, а не ${given.fp}`,
       { lastDocument: last },
     );
   }
   const fn = given.fn ?? last?.fn;
   const at = given.at ?? (sameAsLast ? last.at : undefined);
   if (!fn || !at) {
-    throw new TillError(
-      400,
-      'FISCAL_DOCUMENT_REQUIRED',
-      `Document ${given.fd} is not the register's last one: give ${[!fn && 'its FN number (fn)', !at && 'its time (at)'].filter(Boolean).join(' and ')} as printed on the receipt`,
+    throw new AppError(
+      'FISCAL_DOCUMENT_INCOMPLETE',
+      `Документ ${given.fd} — не последний на кассовом аппарате: укажите ${[!fn && 'номер ФН (fn)', !at && 'время (at)'].filter(Boolean).join(' и ')}, как напечатано на чеке`,
     );
   }
   return { fn, fd: given.fd, fp: given.fp, at };

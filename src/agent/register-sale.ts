@@ -6,6 +6,7 @@
 import type { FiscalDocument, FiscalRegister } from '../../drivers/register/types.js';
 import { REGISTER_LOCAL_CODES, RegisterError } from '../../drivers/register/types.js';
 import { OneAtATime } from '../../drivers/serial/one-at-a-time.js';
+import { AppError } from '../errors/catalogue.js';
 import { fiscalRequest } from './fiscal-receipt.js';
 import { changeOf, checkPayments } from './payments-check.js';
 import type { StateStore } from './ports.js';
@@ -20,7 +21,7 @@ import {
   type ReviewDecision,
   type ReviewSettled,
 } from './register-sale-review.js';
-import { type CalculateResponse, TillError } from './till-api.js';
+import type { CalculateResponse } from './till-api.js';
 
 export { forReceiptPaper, loyaltyFooter } from './fiscal-receipt.js';
 export type { SaleLog, SaleRequest, SaleResponse, Settlement } from './register-sale-api.js';
@@ -92,11 +93,10 @@ export class RegisterSaleService {
     await this.settle();
     const review = this.o.intents.read().review?.[req.receiptId];
     if (review) {
-      throw new TillError(
-        409,
+      throw new AppError(
         'RECEIPT_NEEDS_REVIEW',
-        `Receipt ${req.receiptId} was interrupted while printing and needs a check by hand: ${review.reason}`,
-        { lastDocument: review.lastDocument },
+        `Печать чека ${req.receiptId} была прервана: чек нужно проверить вручную по журналу кассы`,
+        { lastDocument: review.lastDocument, reason: review.reason },
       );
     }
     // From its calculation to its confirm the receipt is this sale's: a till's confirm, cancel or
@@ -164,17 +164,21 @@ export class RegisterSaleService {
     try {
       await this.confirmFiscal(intent, fiscal);
     } catch (err) {
-      if (err instanceof TillError) {
+      if (err instanceof AppError) {
         // Fiscal but refused by the loyalty side (cancelled meanwhile, calculation lost): a human decides.
         const reason = `printed as fiscal document ${doc.fd} but the confirm was refused: ${err.code} ${err.message}`;
         await this.toReview(intent, doc, reason);
-        throw new TillError(409, 'RECEIPT_NEEDS_REVIEW', `Receipt ${intent.receiptId} ${reason}`, { fiscal });
+        throw new AppError(
+          'RECEIPT_NEEDS_REVIEW',
+          `Чек ${intent.receiptId} напечатан (ФД ${doc.fd}), но не проведён в программе лояльности: ` +
+            `${err.message}. Чек нужно проверить вручную`,
+          { fiscal, reason },
+        );
       }
       // A local fault (disk): the intent stays, so repeating the same sale confirms it without printing.
-      throw new TillError(
-        503,
+      throw new AppError(
         'CONFIRM_PENDING',
-        `Receipt ${intent.receiptId} was printed as fiscal document ${doc.fd} but not recorded yet: send the same sale again`,
+        `Чек ${intent.receiptId} напечатан (ФД ${doc.fd}), но ещё не сохранён: отправьте ту же продажу ещё раз`,
         { fiscal, reason: (err as Error).message },
       );
     }
@@ -213,7 +217,7 @@ export class RegisterSaleService {
         try {
           await this.confirmFiscal(intent, fiscalOf(verdict.document));
         } catch (err) {
-          if (!(err instanceof TillError)) throw err; // a local fault: try again next time
+          if (!(err instanceof AppError)) throw err; // a local fault: try again next time
           await this.toReview(
             intent,
             verdict.document,
@@ -236,7 +240,7 @@ export class RegisterSaleService {
   /**
    * A receipt the register printed is a sale: it is confirmed even when its points hold expired
    * meanwhile (logged; the cloud books the points and records the late hold). Only a receipt the
-   * till cancelled meanwhile, or whose calculation is gone, is refused (TillError).
+   * till cancelled meanwhile, or whose calculation is gone, is refused (AppError).
    */
   private async confirmFiscal(intent: PrintIntent, fiscal: SaleResponse['fiscal']): Promise<void> {
     const done = await this.o.till.confirmPrinted(intent.tillId, intent.receiptId, {
@@ -256,11 +260,7 @@ export class RegisterSaleService {
     const found = this.o.till.lookUp(receiptId);
     if (found.status !== 'confirmed') return null;
     if (!found.fiscal)
-      throw new TillError(
-        409,
-        'RECEIPT_CONFIRMED',
-        `Receipt ${receiptId} was confirmed without the register`,
-      );
+      throw new AppError('RECEIPT_CONFIRMED', `Чек ${receiptId} уже проведён без кассового аппарата`);
     return { ...found.view, fiscal: found.fiscal, change: changeOf(found.payments, found.view.totals.toPay) };
   }
 
@@ -302,16 +302,16 @@ export class RegisterSaleService {
   }
 }
 
-function registerFailure(err: unknown): TillError {
-  if (err instanceof TillError) return err;
+function registerFailure(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   if (err instanceof RegisterError) {
-    return new TillError(502, 'REGISTER_ERROR', `Register error ${err.deviceCode}: ${err.message}`, {
+    return new AppError('REGISTER_ERROR', `Ошибка кассового аппарата ${err.deviceCode}: ${err.message}`, {
       deviceCode: err.deviceCode,
       deviceText: err.message,
     });
   }
   const text = err instanceof Error ? err.message : String(err);
-  return new TillError(502, 'REGISTER_ERROR', `Register unavailable: ${text}`, {
+  return new AppError('REGISTER_ERROR', `Кассовый аппарат недоступен: ${text}`, {
     deviceCode: REGISTER_LOCAL_CODES.DISCONNECTED,
     deviceText: text,
   });

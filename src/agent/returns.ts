@@ -4,13 +4,14 @@
 // a returnId answers the same; the return is durable before the answer.
 import { computeReturn, returnedSoFar } from '../domain/index.js';
 import type { ReturnedSoFar } from '../domain/types.js';
+import { AppError } from '../errors/catalogue.js';
 import type { ReceiptForReturn, Tx } from '../protocol/sync.js';
 import type { CloudGateway, CloudReceiptLookup } from './ports.js';
 import type { ProgramHolder } from './program-holder.js';
 import type { ReceiptBook } from './receipt-book.js';
 import { returnView } from './receipt-views.js';
 import { returnTx, saleForReturn, soldLinesOf } from './return-tx.js';
-import { type ReturnRequest, type ReturnResponse, TillError } from './till-api.js';
+import type { ReturnRequest, ReturnResponse } from './till-api.js';
 
 /** The sale a return reverses and what earlier returns took of it. */
 interface ReturnOriginal {
@@ -44,11 +45,7 @@ export class Returns {
     const earlier = journal.byReturnId(req.returnId);
     if (earlier) {
       if (earlier.tx.receiptId !== req.receiptId) {
-        throw new TillError(
-          409,
-          'RETURN_ID_CONFLICT',
-          `Возврат ${req.returnId} уже оформлен по другому чеку`,
-        );
+        throw new AppError('RETURN_ID_CONFLICT', `Возврат ${req.returnId} уже оформлен по другому чеку`);
       }
       return returnView(earlier.tx);
     }
@@ -114,7 +111,7 @@ export class Returns {
    */
   private async foreignOriginal(req: ReturnRequest): Promise<ReturnOriginal | { answer: ReturnResponse }> {
     if (!this.o.cloud) {
-      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Чек ${req.receiptId} не найден на этой кассе`);
+      throw new AppError('RECEIPT_NOT_FOUND', `Чек ${req.receiptId} не найден на этой кассе`);
     }
     let lookup: CloudReceiptLookup;
     try {
@@ -123,8 +120,7 @@ export class Returns {
         ...(req.storeId !== undefined && { storeId: req.storeId }),
       });
     } catch (err) {
-      throw new TillError(
-        503,
+      throw new AppError(
         'CLOUD_UNAVAILABLE',
         `Чека ${req.receiptId} нет на этой кассе, а сервер лояльности сейчас не отвечает: ` +
           'возврат по чеку другого магазина можно оформить, когда связь восстановится',
@@ -133,15 +129,13 @@ export class Returns {
     }
     if (lookup.kind === 'missing') {
       const where = req.storeId === undefined ? '' : ` магазина ${req.storeId}`;
-      throw new TillError(
-        404,
+      throw new AppError(
         'RECEIPT_NOT_FOUND',
         `Чек ${req.receiptId}${where} не найден ни на этой кассе, ни на сервере лояльности`,
       );
     }
     if (lookup.kind === 'ambiguous') {
-      throw new TillError(
-        409,
+      throw new AppError(
         'RECEIPT_AMBIGUOUS',
         `Чек ${req.receiptId} пробит в нескольких магазинах (${lookup.storeIds.join(', ')}): ` +
           'укажите магазин покупки (storeId)',

@@ -32,19 +32,7 @@ export type {
   ReturnRequest,
 } from '../protocol/till/requests.js';
 
-/** Errors the operations throw; the HTTP layer answers `{error: {code, message, details}}` with `status`. */
-export class TillError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'TillError';
-  }
-}
-
+// The operations throw AppError (src/errors/catalogue.ts): a catalogue code, its status from the table.
 export interface TillApi {
   identify(tillId: string, q: CustomerQuery): Promise<IdentifyResponse>;
   calculate(tillId: string, req: CalculateRequest): Promise<CalculateResponse>;

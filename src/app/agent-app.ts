@@ -11,11 +11,11 @@ import { ProgramHolder, type StoredProgram } from '../agent/program-holder.js';
 import { type PrintIntents, RegisterSaleService } from '../agent/register-sale.js';
 import { normalizePrintIntents } from '../agent/register-sale-recovery.js';
 import type { PrintIntentView } from '../agent/register-sale-review.js';
-import { TillError } from '../agent/till-api.js';
 import { TillService } from '../agent/till-service.js';
 import type { AgentConfig } from '../config/agent-config.js';
 import { ConfigError } from '../config/secrets.js';
 import { parseProgram } from '../domain/index.js';
+import { AppError } from '../errors/catalogue.js';
 import { createMetrics } from '../http/metrics.js';
 import type { QueueItem, StatusSource } from '../http/routes/operations.js';
 import { salesRoutes } from '../http/routes/sales.js';
@@ -263,7 +263,7 @@ export async function startAgent(cfg: AgentConfig, o: AgentOptions): Promise<Run
       printIntents: () => saleService?.printIntents() ?? [],
       async settlePrintIntent(receiptId, decision) {
         if (!saleService) {
-          throw new TillError(404, 'RECEIPT_NOT_IN_REVIEW', `Receipt ${receiptId} is not held for review`);
+          throw new AppError('RECEIPT_NOT_FOUND', `Чек ${receiptId} не ждёт проверки вручную`);
         }
         return saleService.settleReview(receiptId, decision);
       },

@@ -1,14 +1,19 @@
-// Errors of the pure core carry a stable UPPER_SNAKE code (the HTTP layer maps it to a status)
-// and human text; `details` names the offending fields.
+// Errors of the pure core carry a stable UPPER_SNAKE code from the error catalogue (which gives its
+// HTTP status) and human text; `details` names the offending fields.
+import type { ErrorCode } from '../errors/catalogue.js';
 
-export type DomainErrorCode =
+/** The catalogue's codes the core throws; the constraint makes each one a catalogue code (type-only import). */
+type OfCatalogue<C extends ErrorCode> = C;
+
+export type DomainErrorCode = OfCatalogue<
   | 'PROGRAM_INVALID'
   | 'RECEIPT_INVALID'
   | 'CARD_INVALID'
   | 'PHONE_INVALID'
   | 'QR_INVALID'
   | 'RETURN_EXCEEDS_SALE'
-  | 'RETURN_INVALID';
+  | 'RETURN_INVALID'
+>;
 
 export class DomainError extends Error {
   constructor(

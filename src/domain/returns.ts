@@ -30,7 +30,7 @@ export function computeReturn(
   if (request === undefined) {
     wanted = sold.filter((l) => left(l) > 0).map((line) => ({ line, k: left(line) }));
     if (wanted.length === 0) {
-      throw new DomainError('RETURN_EXCEEDS_SALE', 'Everything on this receipt has already been returned');
+      throw new DomainError('RETURN_EXCEEDS_SALE', 'Всё по этому чеку уже возвращено');
     }
   } else {
     wanted = checkRequest(request, byId);
@@ -38,8 +38,8 @@ export function computeReturn(
     if (over.length > 0) {
       throw new DomainError(
         'RETURN_EXCEEDS_SALE',
-        `More is returned than remains of line ${over[0]!.line.lineId}`,
-        over.map(({ line }) => `line ${line.lineId}: ${left(line) / QTY_SCALE} left to return`),
+        `Возвращается больше, чем осталось по строке ${over[0]!.line.lineId}`,
+        over.map(({ line }) => `строка ${line.lineId}: осталось вернуть ${left(line) / QTY_SCALE}`),
       );
     }
   }
@@ -72,7 +72,7 @@ function checkRequest(
   byId: Map<string, SoldLine>,
 ): { line: SoldLine; k: number }[] {
   if (!Array.isArray(request) || request.length === 0) {
-    throw new DomainError('RETURN_INVALID', 'A return must name at least one line', [
+    throw new DomainError('RETURN_INVALID', 'В возврате должна быть хотя бы одна строка', [
       'lines must not be empty',
     ]);
   }
@@ -82,14 +82,16 @@ function checkRequest(
   request.forEach((r, i) => {
     const line = byId.get(r?.lineId);
     const k = milli(r?.qty);
-    if (!line) problems.push(`lines/${i}/lineId "${String(r?.lineId)}" is not on the receipt`);
-    else if (seen.has(line.lineId)) problems.push(`lines/${i}/lineId "${line.lineId}" is named twice`);
-    if (k === null || k <= 0) problems.push(`lines/${i}/qty must be > 0 with at most 3 decimals`);
+    if (!line) problems.push(`lines/${i}/lineId: строки «${String(r?.lineId)}» нет в чеке`);
+    else if (seen.has(line.lineId))
+      problems.push(`lines/${i}/lineId: строка «${line.lineId}» указана дважды`);
+    if (k === null || k <= 0)
+      problems.push(`lines/${i}/qty: должно быть > 0, не больше 3 знаков после запятой`);
     if (line && k !== null && k > 0 && !seen.has(line.lineId)) out.push({ line, k });
     if (line) seen.add(line.lineId);
   });
   if (problems.length > 0)
-    throw new DomainError('RETURN_INVALID', `The return is invalid: ${problems[0]}`, problems);
+    throw new DomainError('RETURN_INVALID', `Возврат неверен: ${problems[0]}`, problems);
   return out;
 }
 

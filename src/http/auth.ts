@@ -1,7 +1,7 @@
 // Bearer tokens per till (config http.tokens). Every /v1 route asks for one; the token decides the till.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TillError } from '../agent/till-api.js';
+import { AppError } from '../errors/catalogue.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +36,7 @@ export function tokenAuth(tokens: { token: string; tillId: string }[]) {
   return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const tillId = tillOf(request);
     if (!tillId)
-      throw new TillError(401, 'UNAUTHORIZED', 'Нужен действующий токен кассы (Authorization: Bearer …)');
+      throw new AppError('UNAUTHORIZED', 'Нужен действующий токен кассы (Authorization: Bearer …)');
     request.tillId = tillId;
   };
 }

@@ -1,32 +1,13 @@
-// One error shape for every failure: {"error": {"code", "message", "details"?}}. Bad input is a 400
-// naming the field; nothing unexpected leaks a stack trace to the till.
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
-import { TillError } from '../agent/till-api.js';
+// One error shape for every failure of the agent's HTTP faces: {"error": {"code", "message",
+// "details"?}}, the status from the error catalogue (src/errors/catalogue.ts). Bad input is a 400
+// naming the field; nothing unexpected leaks a stack trace to the till. Messages are the cashier's
+// (Russian); logs are English.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
+import { AppError, type ErrorCode, errorBody, frameworkCode } from '../errors/catalogue.js';
+import { formatValidation } from './validation-messages.js';
 
-export function sendError(status: number, code: string, message: string, details?: unknown) {
-  return { status, body: { error: { code, message, ...(details !== undefined && { details }) } } };
-}
-
-const domainStatus: Record<string, number> = { RETURN_EXCEEDS_SALE: 409 };
-
-/** "lines/0/qty must be > 0" — the path of the field as the till sent it, then what is wrong. */
-export function formatValidation(errors: FastifySchemaValidationError[], dataVar: string): Error {
-  const problems = errors.map((e) => {
-    const path = e.instancePath ? e.instancePath.slice(1) : dataVar;
-    const params = e.params as { additionalProperty?: string; missingProperty?: string };
-    if (e.keyword === 'additionalProperties' && params.additionalProperty) {
-      return `${path === dataVar ? '' : `${path}/`}${params.additionalProperty} is not allowed`;
-    }
-    if (e.keyword === 'required' && params.missingProperty) {
-      return `${path === dataVar ? '' : `${path}/`}${params.missingProperty} is required`;
-    }
-    return `${path} ${e.message ?? 'is invalid'}`;
-  });
-  const unique = [...new Set(problems)];
-  const err = new TillError(400, 'BAD_REQUEST', unique.join('; '), unique);
-  return err;
-}
+export { formatValidation };
 
 /** ENOSPC/EDQUOT anywhere in the error's cause chain: the store refused a write for lack of space. */
 function isDiskFull(error: unknown): boolean {
@@ -37,41 +18,47 @@ function isDiskFull(error: unknown): boolean {
   return false;
 }
 
+const FRAMEWORK_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  PAYLOAD_TOO_LARGE: 'Запрос слишком большой',
+  UNSUPPORTED_MEDIA_TYPE: 'Неподдерживаемый тип содержимого: нужен application/json',
+  BAD_REQUEST: 'Неверный запрос',
+};
+
+/** Any error as the catalogue error the till sees, or null for an unexpected one (answered 500). */
+export function asAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (error instanceof DomainError) return new AppError(error.code, error.message, error.details);
+  if (isDiskFull(error)) {
+    return new AppError(
+      'STORAGE_FULL',
+      'Агент не может сохранить данные: диск заполнен. Запрос не сохранён; освободите место на диске агента и повторите',
+    );
+  }
+  const fe = error as FastifyError;
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = frameworkCode(fe.statusCode);
+    return new AppError(code, `${FRAMEWORK_MESSAGES[code]}: ${fe.message}`);
+  }
+  return null;
+}
+
+/** Answers an error in the one shape; an unexpected one is logged (English) and answered 500. */
+export function replyError(error: unknown, request: FastifyRequest, reply: FastifyReply, logText: string) {
+  const known = asAppError(error);
+  if (known) {
+    if (known.code === 'STORAGE_FULL') request.log.error({ err: error }, 'disk full: a write was refused');
+    return reply.status(known.status).send(errorBody(known.code, known.message, known.details));
+  }
+  request.log.error({ err: error }, logText);
+  return reply.status(500).send(errorBody('INTERNAL', 'Внутренняя ошибка агента: подробности в его журнале'));
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setSchemaErrorFormatter((errors, dataVar) => formatValidation(errors, dataVar));
-  app.setErrorHandler((error: FastifyError | TillError | DomainError | Error, request, reply) => {
-    if (error instanceof TillError) {
-      return reply
-        .status(error.status)
-        .send(sendError(error.status, error.code, error.message, error.details).body);
-    }
-    if (error instanceof DomainError) {
-      const status = domainStatus[error.code] ?? 400;
-      return reply.status(status).send(sendError(status, error.code, error.message, error.details).body);
-    }
-    if (isDiskFull(error)) {
-      request.log.error({ err: error }, 'disk full: a write was refused');
-      return reply
-        .status(507)
-        .send(
-          sendError(
-            507,
-            'STORAGE_FULL',
-            'The agent cannot save: its disk is full. Nothing was saved for this request; free disk space on the agent and try again',
-          ).body,
-        );
-    }
-    const fe = error as FastifyError;
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-      return reply.status(fe.statusCode).send(sendError(fe.statusCode, code, fe.message).body);
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return reply.status(500).send(sendError(500, 'INTERNAL', 'Internal error: the agent logged it').body);
-  });
+  app.setErrorHandler((error, request, reply) => replyError(error, request, reply, 'unexpected error'));
   app.setNotFoundHandler((request, reply) => {
     reply
       .status(404)
-      .send(sendError(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).body);
+      .send(errorBody('NOT_FOUND', `Нет такого адреса: ${request.method} ${request.url.split('?')[0]}`));
   });
 }

@@ -3,6 +3,7 @@
 // src/protocol/till/ (requests.ts, replies.ts), shared with the till service's types. Fastify
 // validates with all of them and @fastify/swagger publishes them at /openapi.json.
 import { type TSchema, Type } from '@sinclair/typebox';
+import { ERROR_STATUS } from '../errors/catalogue.js';
 import { Id } from '../protocol/till/requests.js';
 import { Kopecks as Kop } from '../protocol/wire/money.js';
 import { Open } from '../protocol/wire/open.js';
@@ -10,7 +11,10 @@ import { Open } from '../protocol/wire/open.js';
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'UPPER_SNAKE' }),
+      code: Type.String({
+        description: 'UPPER_SNAKE, from the error catalogue',
+        enum: Object.keys(ERROR_STATUS),
+      }),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
     }),

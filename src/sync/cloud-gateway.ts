@@ -1,9 +1,16 @@
 // The cloud as the till sees it: look-ups and holds that must answer within a short deadline.
-// On any failure they reject, and the caller carries on from the local cache (MECHANICS "Offline").
-import type { CallBudget, CloudCustomerLookup, CloudGateway, CloudReceiptLookup } from '../agent/ports.js';
+// The cloud's answers come back as results; without an answer they reject, and the caller carries on
+// from the local cache (MECHANICS "Offline").
+import type {
+  CallBudget,
+  CloudGateway,
+  CloudHoldResult,
+  CloudIdentifyResult,
+  CloudReceiptLookup,
+} from '../agent/ports.js';
 import type { CouponState } from '../domain/types.js';
 import { ReceiptForReturnSchema } from '../protocol/wire/receipt-for-return.js';
-import { CloudCallError, CloudProtocolError, InsufficientPointsError, QrRefusedError } from './errors.js';
+import { CloudCallError, CloudProtocolError } from './errors.js';
 import type { CloudHttp } from './http-client.js';
 import { CouponsReplySchema, expectShape, HoldReplySchema, IdentifyReplySchema } from './wire-schemas.js';
 
@@ -31,18 +38,18 @@ export class HttpCloudGateway implements CloudGateway {
   async identify(
     q: { card?: string; phone?: string; qr?: string },
     budget?: CallBudget,
-  ): Promise<CloudCustomerLookup | null> {
+  ): Promise<CloudIdentifyResult> {
     // Exactly one key travels: the spec's body is `{"card" | "phone" | "qr"}`.
     const body = q.card ? { card: q.card } : q.phone ? { phone: q.phone } : q.qr ? { qr: q.qr } : null;
     if (!body) throw new TypeError('identify needs a card, a phone or a QR token');
     const res = await this.post('/v1/identify', body, q.qr ? [404, 400] : [404], budget);
-    if (res.status === 404) return null;
+    if (res.status === 404) return { kind: 'unknown' };
     if (res.status === 400) {
       // Only a refusal of the token itself is an answer; any other 400 is a fault like the rest.
-      if (errorCodeOf(res.data) === 'QR_INVALID') throw new QrRefusedError();
+      if (errorCodeOf(res.data) === 'QR_INVALID') return { kind: 'refused' };
       throw new CloudProtocolError(`identify answered 400 ${errorCodeOf(res.data) ?? ''}`.trim());
     }
-    return expectShape(IdentifyReplySchema, res.data, 'identify answer');
+    return { kind: 'found', lookup: expectShape(IdentifyReplySchema, res.data, 'identify answer') };
   }
 
   async createHold(
@@ -54,10 +61,10 @@ export class HttpCloudGateway implements CloudGateway {
       ttlSec: number;
     },
     budget?: CallBudget,
-  ): Promise<{ holdId: string; expiresAt: string }> {
+  ): Promise<CloudHoldResult> {
     const res = await this.post('/v1/holds', h, [409], budget);
-    if (res.status === 409) throw new InsufficientPointsError();
-    return expectShape(HoldReplySchema, res.data, 'hold answer');
+    if (res.status === 409) return { kind: 'insufficient' };
+    return { kind: 'held', ...expectShape(HoldReplySchema, res.data, 'hold answer') };
   }
 
   async releaseHold(holdId: string, budget?: CallBudget): Promise<void> {

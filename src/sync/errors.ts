@@ -1,5 +1,5 @@
-// Errors the sync client throws. Callers at the till tell them apart by `code` (a stable string),
-// the drain by the retry/fatal verdict they carry.
+// Errors the sync client throws when the cloud gave no usable answer; the drain reads the retry/fatal
+// verdict they carry. The cloud's answers (a refused QR, too few points) are results, not errors.
 import type { Classification } from './classification.js';
 
 /** A call to the cloud failed; `classification` says whether trying again later makes sense. */
@@ -20,23 +20,5 @@ export class CloudProtocolError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CloudProtocolError';
-  }
-}
-
-/** `POST /v1/holds` answered 409: the customer has fewer points than the receipt wants to spend. */
-export class InsufficientPointsError extends Error {
-  readonly code = 'INSUFFICIENT_POINTS';
-  constructor(message = 'The cloud has fewer points for this customer than requested') {
-    super(message);
-    this.name = 'InsufficientPointsError';
-  }
-}
-
-/** `POST /v1/identify` answered 400 QR_INVALID: the cloud refuses the token (used by another agent). */
-export class QrRefusedError extends Error {
-  readonly code = 'QR_INVALID';
-  constructor(message = 'The cloud refuses this QR token: it was used at another till') {
-    super(message);
-    this.name = 'QrRefusedError';
   }
 }

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { errorBody, statusOf } from '../errors/catalogue.js';
 
 export interface CashierPageOptions {
   /** Folder with index.html, app.js, …; found automatically when absent. */
@@ -111,9 +112,9 @@ export async function cashierPage(fastify: FastifyInstance, opts: CashierPageOpt
   fastify.get<{ Params: { file: string } }>('/cashier/:file', (req, reply) => {
     const asset = assets.get(req.params.file);
     if (!asset) {
-      return reply.code(404).send({
-        error: { code: 'NOT_FOUND', message: `Файл страницы кассира не найден: ${req.params.file}` },
-      });
+      return reply
+        .code(statusOf('NOT_FOUND'))
+        .send(errorBody('NOT_FOUND', `Файл страницы кассира не найден: ${req.params.file}`));
     }
     return send(reply, asset, req.headers['if-none-match']);
   });

@@ -237,7 +237,7 @@ describe('identify', () => {
 });
 
 describe('bad input changes nothing', () => {
-  it('names the field: lines/0/qty must be > 0', async () => {
+  it('names the field: lines/0/qty: должно быть > 0', async () => {
     const before = t.agent.store.journal.stats(Date.now()).total;
     const r = await t.call<Body>('POST', '/v1/receipts/calculate', {
       receiptId: 'r-bad',
@@ -245,18 +245,21 @@ describe('bad input changes nothing', () => {
     });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('BAD_REQUEST');
-    expect(r.body.error.message).toContain('lines/0/qty must be > 0');
+    expect(r.body.error.message).toContain('lines/0/qty: должно быть > 0');
     expect(t.agent.store.openReceipts.get('r-bad')).toBeUndefined();
     expect(t.agent.store.journal.stats(Date.now()).total).toBe(before);
   });
 
   it.each([
-    [{ lines: workedLines }, 'receiptId is required'],
-    [{ receiptId: 'x', lines: [] }, 'lines must NOT have fewer than 1 items'],
-    [{ receiptId: 'x', lines: [{ ...workedLines[0], price: -1 }] }, 'lines/0/price must be >= 0'],
-    [{ receiptId: 'x', lines: [{ ...workedLines[0], price: 1.5 }] }, 'lines/0/price must be integer'],
-    [{ receiptId: 'x', lines: workedLines, extra: 1 }, 'extra is not allowed'],
-    [{ receiptId: 'x'.repeat(65), lines: workedLines }, 'receiptId must NOT have more than 64 characters'],
+    [{ lines: workedLines }, 'receiptId: обязательное поле'],
+    [{ receiptId: 'x', lines: [] }, 'lines: должно содержать не меньше 1 элем.'],
+    [{ receiptId: 'x', lines: [{ ...workedLines[0], price: -1 }] }, 'lines/0/price: должно быть >= 0'],
+    [
+      { receiptId: 'x', lines: [{ ...workedLines[0], price: 1.5 }] },
+      'lines/0/price: должно быть целым числом',
+    ],
+    [{ receiptId: 'x', lines: workedLines, extra: 1 }, 'extra: лишнее поле'],
+    [{ receiptId: 'x'.repeat(65), lines: workedLines }, 'receiptId: должно быть не длиннее 64 символ.'],
   ])('refuses %j', async (body, message) => {
     const r = await t.call<Body>('POST', '/v1/receipts/calculate', body);
     expect(r.status).toBe(400);

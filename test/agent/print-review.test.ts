@@ -104,7 +104,7 @@ describe('settling by hand over HTTP', () => {
     const guess = await settle(t, 'r-hand', { outcome: 'printed' });
     expect(guess.status).toBe(409);
     expect(guess.body.error.code).toBe('FISCAL_DOCUMENT_REQUIRED');
-    expect(guess.body.error.message).toContain('total 3000');
+    expect(guess.body.error.message).toContain('на сумму 3000');
     const noTime = await settle(t, 'r-hand', { outcome: 'printed', fiscal: { fd: ours.fd, fp: ours.fp } });
     expect(noTime.status).toBe(400);
     expect(noTime.body.error.message).toContain('(at)');
@@ -204,10 +204,14 @@ describe('settling by hand over HTTP', () => {
     const typo = await settle(t, 'r-bad', { outcome: 'printed', fiscal: { fd: last.fd, fp: '1' } });
     expect(typo.status).toBe(409);
     expect(typo.body.error.code).toBe('FISCAL_DOCUMENT_MISMATCH');
+    // Another document than the last, without its time: the request lacks what the register cannot tell.
+    const other = await settle(t, 'r-bad', { outcome: 'printed', fiscal: { fd: '999999', fp: '1' } });
+    expect(other.status).toBe(400);
+    expect(other.body.error.code).toBe('FISCAL_DOCUMENT_INCOMPLETE');
     expect((await settle(t, 'r-bad', { outcome: 'printed' }, null)).status).toBe(401);
     const unknown = await settle(t, 'r-unknown', { outcome: 'not-printed' });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('RECEIPT_NOT_IN_REVIEW');
+    expect(unknown.body.error.code).toBe('RECEIPT_NOT_FOUND');
 
     expect(saleTxs(t, 'r-bad')).toHaveLength(0);
     expect(Object.keys((await printIntents(session.dir)).review ?? {})).toEqual(['r-bad']);

@@ -91,7 +91,8 @@ describe('printed, then the agent died before confirming', () => {
     const res = await t.call<Answer>('POST', '/v1/sales', breadSale('r-refused'));
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('RECEIPT_NEEDS_REVIEW');
-    expect(res.body.error.message).toContain('RECEIPT_CANCELLED');
+    expect(res.body.error.message).toContain('отменён'); // the till's refusal, in the cashier's words
+    expect((res.body.error.details as unknown as { reason: string }).reason).toContain('RECEIPT_CANCELLED');
     expect((await printIntents(session.dir)).review?.['r-refused']?.lastDocument?.total).toBe(10000);
     expect(t.logs.some((l) => l.includes('needs a check by hand'))).toBe(true);
     const again = await t.call<Answer>('POST', '/v1/sales', breadSale('r-refused'));

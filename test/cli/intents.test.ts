@@ -117,7 +117,7 @@ describe('loyalty-agent intents', () => {
     expect((await printIntents(session.dir)).review).toEqual({});
     const opposite = await cli('intents', 'settle', 'r-cli-no', '--printed');
     expect(opposite.code).toBe(1);
-    expect(opposite.err).toContain('was already cancelled');
+    expect(opposite.err).toContain('уже отменён');
   });
 
   it('refuses wrong usage before asking the agent, and says when the agent does not answer', async () => {

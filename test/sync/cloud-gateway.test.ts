@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CachedCustomer } from '../../src/protocol/sync.js';
 import { HttpCloudGateway } from '../../src/sync/cloud-gateway.js';
-import { CloudCallError, CloudProtocolError, InsufficientPointsError } from '../../src/sync/errors.js';
+import { CloudCallError, CloudProtocolError } from '../../src/sync/errors.js';
 import { CloudHttp } from '../../src/sync/http-client.js';
 import { FakeCloud, KEY } from './fakes/fake-cloud.js';
 
@@ -29,12 +29,27 @@ afterEach(async () => {
 describe('HttpCloudGateway.identify', () => {
   it('returns the customer the cloud found, sending only the one key given', async () => {
     cloud.script('identify', () => ({ customer: anna }));
-    await expect(gateway.identify({ card: '2000000000015' })).resolves.toEqual({ customer: anna });
+    await expect(gateway.identify({ card: '2000000000015' })).resolves.toEqual({
+      kind: 'found',
+      lookup: { customer: anna },
+    });
     expect(cloud.callsTo('identify')[0]!.body).toEqual({ card: '2000000000015' });
   });
 
-  it('returns null on 404', async () => {
-    await expect(gateway.identify({ phone: '+79991234567' })).resolves.toBeNull();
+  it('answers unknown on 404', async () => {
+    await expect(gateway.identify({ phone: '+79991234567' })).resolves.toEqual({ kind: 'unknown' });
+  });
+
+  it('answers refused when the cloud refuses a QR token (400 QR_INVALID)', async () => {
+    cloud.script('identify', (_req, reply) =>
+      reply.status(400).send({ error: { code: 'QR_INVALID', message: 'used at another till' } }),
+    );
+    await expect(gateway.identify({ qr: 'token' })).resolves.toEqual({ kind: 'refused' });
+  });
+
+  it('rejects any other 400 to a QR token as a fault, not a refusal', async () => {
+    cloud.script('identify', (_req, reply) => reply.status(400).send({ error: { code: 'VALIDATION' } }));
+    await expect(gateway.identify({ qr: 'token' })).rejects.toBeInstanceOf(CloudProtocolError);
   });
 
   it('rejects a malformed customer rather than passing it to the till', async () => {
@@ -91,24 +106,26 @@ describe('HttpCloudGateway holds', () => {
 
   it('places a hold', async () => {
     await expect(gateway.createHold(hold)).resolves.toEqual({
+      kind: 'held',
       holdId: 'h-1',
       expiresAt: '2030-01-01T00:00:00Z',
     });
     expect(cloud.callsTo('holds')[0]!.body).toEqual(hold);
   });
 
-  it('throws InsufficientPointsError (code INSUFFICIENT_POINTS) on 409', async () => {
-    cloud.script('holds', (_req, reply) => reply.status(409).send({ code: 'INSUFFICIENT_POINTS' }));
-    const err = await gateway.createHold(hold).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InsufficientPointsError);
-    expect((err as InsufficientPointsError).code).toBe('INSUFFICIENT_POINTS');
+  it('answers insufficient on 409 INSUFFICIENT_POINTS', async () => {
+    cloud.script('holds', (_req, reply) =>
+      reply
+        .status(409)
+        .send({ error: { code: 'INSUFFICIENT_POINTS', message: 'only 50 points can be held' } }),
+    );
+    await expect(gateway.createHold(hold)).resolves.toEqual({ kind: 'insufficient' });
   });
 
   it('rejects (not "insufficient") when the cloud fails', async () => {
     cloud.script('holds', (_req, reply) => reply.status(500).send({}));
     const err = await gateway.createHold(hold).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudCallError);
-    expect((err as { code: string }).code).not.toBe('INSUFFICIENT_POINTS');
   });
 
   it('releases a hold by id, a missing one counting as released', async () => {

@@ -157,7 +157,7 @@ describe('SyncEngine.syncNow', () => {
 
   it('the till gateway shares the status: a look-up that answers makes it online', async () => {
     const e = engine();
-    await expect(e.gateway!.identify({ card: '1' })).resolves.toBeNull();
+    await expect(e.gateway!.identify({ card: '1' })).resolves.toEqual({ kind: 'unknown' });
     expect(e.status().state).toBe('online');
     cloud.script('identify', (_req, reply) => cloud.trickle(reply));
     const started = Date.now();

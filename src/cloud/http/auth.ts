@@ -2,8 +2,8 @@
 // central office's admin tokens read everything else. Online look-ups accept both.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../errors/catalogue.js';
 import type { CloudConfig } from '../config.js';
-import { HttpError } from './http-error.js';
 
 export type Caller = { role: 'agent'; agentId: string; storeId: string } | { role: 'admin' };
 
@@ -25,7 +25,7 @@ export class Authenticator {
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     const token = match?.[1] ?? tokenFromQuery;
-    if (!token) throw new HttpError(401, 'UNAUTHORIZED', 'Authorization: Bearer <key> is required');
+    if (!token) throw new AppError('UNAUTHORIZED', 'Authorization: Bearer <key> is required');
     const d = digest(token);
     // Compare against every entry so the time taken does not tell which one matched.
     let caller: Caller | null = null;
@@ -33,21 +33,21 @@ export class Authenticator {
       if (timingSafeEqual(a.digest, d)) caller = { role: 'agent', agentId: a.agentId, storeId: a.storeId };
     }
     for (const t of this.admins) if (timingSafeEqual(t, d)) caller = { role: 'admin' };
-    if (!caller) throw new HttpError(401, 'UNAUTHORIZED', 'unknown key');
+    if (!caller) throw new AppError('UNAUTHORIZED', 'unknown key');
     return caller;
   }
 
   requireAgent(req: FastifyRequest, agentId: string): Extract<Caller, { role: 'agent' }> {
     const caller = this.identify(req);
     if (caller.role !== 'agent' || caller.agentId !== agentId) {
-      throw new HttpError(403, 'FORBIDDEN', `this key may not act for agent ${agentId}`);
+      throw new AppError('FORBIDDEN', `this key may not act for agent ${agentId}`);
     }
     return caller;
   }
 
   requireAdmin(req: FastifyRequest, tokenFromQuery?: string): void {
     const caller = this.identify(req, tokenFromQuery);
-    if (caller.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', 'an admin token is required');
+    if (caller.role !== 'admin') throw new AppError('FORBIDDEN', 'an admin token is required');
   }
 }
 

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { signQrToken } from '../../domain/index.js';
+import { AppError } from '../../errors/catalogue.js';
 import type { CloudServices } from '../cloud-services.js';
-import { HttpError } from '../http/http-error.js';
 import { computeKpi } from '../reports/kpi.js';
 import { listReceipts } from '../reports/receipts.js';
 import { customerView, findCustomer } from '../store/customers.js';
@@ -34,7 +34,7 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
   const bound = (text: string | undefined, edge: 'from' | 'to', fallback: Date): Date => {
     if (text === undefined) return fallback;
     const d = parseBound(text, s.config.timezone, edge);
-    if (!d) throw new HttpError(400, 'VALIDATION', `querystring/${edge} must be an ISO time or YYYY-MM-DD`);
+    if (!d) throw new AppError('VALIDATION', `querystring/${edge} must be an ISO time or YYYY-MM-DD`);
     return d;
   };
 
@@ -58,7 +58,7 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
     { config: { access: 'admin' }, schema: { params: IdParams } },
     async (req) => {
       const row = await findCustomer(s.db, { id: req.params.id });
-      if (!row) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
+      if (!row) throw new AppError('CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
       const view = await customerView(s.db, row, {
         program: s.programs.program,
         phoneSalt: s.programs.phoneSalt,
@@ -92,7 +92,7 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
     async (req) => {
       const from = bound(req.query.from, 'from', new Date(0));
       const to = bound(req.query.to, 'to', new Date(0));
-      if (to <= from) throw new HttpError(400, 'VALIDATION', 'querystring/to must be after from');
+      if (to <= from) throw new AppError('VALIDATION', 'querystring/to must be after from');
       return computeKpi(s.db, from, to);
     },
   );
@@ -102,7 +102,7 @@ export function registerCentralRoutes(app: FastifyInstance, s: CloudServices): v
     { config: { access: 'admin' }, schema: { params: IdParams, body: Type.Optional(QrBody) } },
     async (req) => {
       const row = await findCustomer(s.db, { id: req.params.id });
-      if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
+      if (!row || row.deleted) throw new AppError('CUSTOMER_NOT_FOUND', `no customer ${req.params.id}`);
       const now = s.clock();
       const ttlSec = req.body?.ttlSec ?? 300;
       const expires = addDays(now, ttlSec / 86_400);

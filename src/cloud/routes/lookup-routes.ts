@@ -3,8 +3,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { normalizePhone, verifyQrToken } from '../../domain/index.js';
+import { AppError } from '../../errors/catalogue.js';
 import type { CloudServices } from '../cloud-services.js';
-import { HttpError } from '../http/http-error.js';
 import { couponStates } from '../store/coupons.js';
 import { type CustomerRef, customerView, findCustomer } from '../store/customers.js';
 import { placeHold, releaseHold } from '../store/holds.js';
@@ -61,12 +61,12 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
             expiresAt: new Date(claims.expiresAt * 1000),
           };
           if (!(await claimQrToken(s.db, use, now))) {
-            throw new HttpError(400, 'QR_INVALID', 'the QR token was already used at another till');
+            throw new AppError('QR_INVALID', 'the QR token was already used at another till');
           }
         }
       }
       const row = await findCustomer(s.db, ref);
-      if (!row || row.deleted) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', 'no such customer');
+      if (!row || row.deleted) throw new AppError('CUSTOMER_NOT_FOUND', 'no such customer');
       const customer = await customerView(s.db, row, {
         program: s.programs.program,
         phoneSalt: s.programs.phoneSalt,
@@ -86,17 +86,16 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
         const rows = await q.query<{ id: string }>('SELECT id FROM customers WHERE id = $1 FOR UPDATE', [
           req.body.customerId,
         ]);
-        if (!rows[0]) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
+        if (!rows[0]) throw new AppError('CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
         return placeHold(q, req.body, now);
       });
       if (outcome.ok) return { holdId: outcome.holdId, expiresAt: outcome.expiresAt.toISOString() };
       if (outcome.reason === 'INSUFFICIENT_POINTS') {
-        throw new HttpError(409, 'INSUFFICIENT_POINTS', `only ${outcome.free} points can be held`, [
+        throw new AppError('INSUFFICIENT_POINTS', `only ${outcome.free} points can be held`, [
           `available ${outcome.free}`,
         ]);
       }
-      throw new HttpError(
-        409,
+      throw new AppError(
         'HOLD_CONFLICT',
         `hold ${req.body.holdId} exists for another customer or is finished`,
       );
@@ -117,8 +116,8 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
     { config: { access: 'any' }, schema: { body: CodeBody } },
     async (req, reply) => {
       const row = await findCustomer(s.db, { id: req.body.customerId });
-      if (!row) throw new HttpError(404, 'CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
-      if (!row.phone) throw new HttpError(409, 'NO_PHONE', 'the customer has no phone to send a code to');
+      if (!row) throw new AppError('CUSTOMER_NOT_FOUND', `no customer ${req.body.customerId}`);
+      if (!row.phone) throw new AppError('NO_PHONE', 'the customer has no phone to send a code to');
       const code = await issueCode(s.db, row.id, req.body.receiptId, s.clock());
       await s.sms.send({
         phone: row.phone,
@@ -138,7 +137,7 @@ export function registerLookupRoutes(app: FastifyInstance, s: CloudServices): vo
         verifyCode(q, req.body.customerId, req.body.receiptId, req.body.code, s.clock()),
       );
       if (!ok)
-        throw new HttpError(403, 'CODE_INVALID', 'the code is wrong, expired or locked after too many tries');
+        throw new AppError('CODE_INVALID', 'the code is wrong, expired or locked after too many tries');
       return { valid: true };
     },
   );

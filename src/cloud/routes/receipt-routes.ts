@@ -3,9 +3,9 @@
 // Any agent of the chain may read any store's receipt: that is what a return elsewhere needs.
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors/catalogue.js';
 import type { ReceiptForReturn } from '../../protocol/sync.js';
 import type { CloudServices } from '../cloud-services.js';
-import { HttpError } from '../http/http-error.js';
 import { receiptForReturn } from '../reports/receipt-for-return.js';
 
 const Params = Type.Object({
@@ -24,15 +24,14 @@ export function registerReceiptRoutes(app: FastifyInstance, s: CloudServices): v
       const found = await receiptForReturn(s.db, receiptId, storeId);
       if (found.kind === 'found') return found.receipt;
       if (found.kind === 'ambiguous') {
-        throw new HttpError(
-          409,
+        throw new AppError(
           'RECEIPT_AMBIGUOUS',
           `receipt ${receiptId} was sold at ${found.storeIds.length} stores; name one with ?storeId=`,
           found.storeIds,
         );
       }
       const where = storeId === null ? '' : ` at store ${storeId}`;
-      throw new HttpError(404, 'RECEIPT_NOT_FOUND', `no sale of receipt ${receiptId}${where}`);
+      throw new AppError('RECEIPT_NOT_FOUND', `no sale of receipt ${receiptId}${where}`);
     },
   );
 }

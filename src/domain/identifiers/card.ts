@@ -31,15 +31,18 @@ function inRange(card: string, r: CardRange): boolean {
  */
 export function normalizeCard(raw: string, ranges: CardRange[]): string {
   const card = typeof raw === 'string' ? raw.trim().replace(/[\s-]/g, '') : '';
-  if (!/^\d+$/.test(card)) throw new DomainError('CARD_INVALID', 'A card number must consist of digits');
+  if (!/^\d+$/.test(card)) throw new DomainError('CARD_INVALID', 'Номер карты должен состоять из цифр');
   if (card.length < MIN_LENGTH || card.length > MAX_LENGTH) {
-    throw new DomainError('CARD_INVALID', `A card number must have ${MIN_LENGTH} to ${MAX_LENGTH} digits`);
+    throw new DomainError(
+      'CARD_INVALID',
+      `В номере карты должно быть от ${MIN_LENGTH} до ${MAX_LENGTH} цифр`,
+    );
   }
   if (card.length === 13 && !ean13Valid(card)) {
-    throw new DomainError('CARD_INVALID', 'The card number has a wrong EAN-13 check digit');
+    throw new DomainError('CARD_INVALID', 'Неверная контрольная цифра EAN-13 в номере карты');
   }
   if (ranges.length > 0 && !ranges.some((r) => inRange(card, r))) {
-    throw new DomainError('CARD_INVALID', 'The card number is not in the ranges this program issues');
+    throw new DomainError('CARD_INVALID', 'Номер карты не входит в диапазоны карт этой программы');
   }
   return card;
 }

@@ -8,7 +8,7 @@ import { DomainError } from '../errors.js';
 export function normalizePhone(raw: string): string {
   const text = typeof raw === 'string' ? raw.trim() : '';
   if (!/^\+?[\d\s().-]+$/.test(text))
-    throw new DomainError('PHONE_INVALID', 'A phone number may hold only digits');
+    throw new DomainError('PHONE_INVALID', 'В номере телефона могут быть только цифры');
   const digits = text.replace(/\D/g, '');
   let e164: string | null = null;
   if (text.startsWith('+')) e164 = `+${digits}`;
@@ -18,7 +18,7 @@ export function normalizePhone(raw: string): string {
   const parsed = e164 ? parsePhoneNumberFromString(e164) : undefined;
   // +7 is shared with Kazakhstan; the program serves Russian numbers only.
   if (!parsed?.isValid() || parsed.country !== 'RU') {
-    throw new DomainError('PHONE_INVALID', 'Not a valid Russian phone number');
+    throw new DomainError('PHONE_INVALID', 'Это не российский номер телефона');
   }
   return parsed.number;
 }

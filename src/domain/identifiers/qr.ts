@@ -58,28 +58,28 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 export function verifyQrToken(token: string, keys: QrKey[], nowMs: number): QrClaims {
   const parts = typeof token === 'string' ? token.trim().split('.') : [];
   if (parts.length !== 3 || parts[0] !== PREFIX || !BASE64URL.test(parts[1]!) || !BASE64URL.test(parts[2]!)) {
-    refuse('Not a loyalty QR token');
+    refuse('это не QR-код программы лояльности');
   }
   const [, payload, sig] = parts as [string, string, string];
   let claims: unknown;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    refuse('The QR token payload is not readable');
+    refuse('содержимое QR-кода не читается');
   }
-  if (typeof claims !== 'object' || claims === null) refuse('The QR token payload is not readable');
+  if (typeof claims !== 'object' || claims === null) refuse('содержимое QR-кода не читается');
   const { kid, cid, jti, exp } = claims as Record<string, unknown>;
-  if (typeof kid !== 'string') refuse('The QR token names no key');
+  if (typeof kid !== 'string') refuse('в QR-коде не указан ключ');
   const entry = keys.find((k) => k.kid === kid);
-  if (!entry) refuse('The QR token is signed by an unknown key');
+  if (!entry) refuse('QR-код подписан неизвестным ключом');
   const key = qrPublicKey(entry.publicKey);
-  if (!key) refuse('The QR key is not an Ed25519 public key');
+  if (!key) refuse('ключ QR-кода не является открытым ключом Ed25519');
   const ok = verify(null, Buffer.from(`${PREFIX}.${payload}`, 'ascii'), key, Buffer.from(sig, 'base64url'));
-  if (!ok) refuse('The QR token signature is wrong');
+  if (!ok) refuse('подпись QR-кода неверна');
   if (typeof cid !== 'string' || cid === '' || typeof jti !== 'string' || jti === '') {
-    refuse('The QR token lacks the customer or token id');
+    refuse('в QR-коде нет покупателя или номера кода');
   }
-  if (typeof exp !== 'number' || !Number.isSafeInteger(exp)) refuse('The QR token has no expiry');
-  if (nowMs >= exp * 1000) refuse('The QR token has expired');
+  if (typeof exp !== 'number' || !Number.isSafeInteger(exp)) refuse('у QR-кода нет срока действия');
+  if (nowMs >= exp * 1000) refuse('срок действия QR-кода истёк');
   return { customerId: cid, tokenId: jti, expiresAt: exp };
 }

@@ -1,15 +1,15 @@
 // Evotor-style terminals send money as rubles (Java BigDecimal: a JSON string or number, e.g.
 // "89.90", 215, 1299.5) and quantities with up to 3 decimals. They are converted digit by digit —
 // never multiplied as binary floats — so 0.29 rubles is 29 kopecks, not 28.999….
-import { TillError } from '../../agent/till-api.js';
 import type { Kopecks } from '../../domain/types.js';
+import { AppError } from '../../errors/catalogue.js';
 
 const DECIMAL = /^(\d{1,13})(?:[.,](\d+))?$/;
 
 /** A bad value in an event: 400 naming the field, like every schema error of the agent. */
-export function badField(field: string, problem: string): TillError {
-  const text = `${field} ${problem}`;
-  return new TillError(400, 'BAD_REQUEST', text, [text]);
+export function badField(field: string, problem: string): AppError {
+  const text = `${field}: ${problem}`;
+  return new AppError('BAD_REQUEST', text, [text]);
 }
 
 /**
@@ -32,7 +32,7 @@ function toScaledInteger(value: string | number, scale: number): number | null {
 export function rublesToKopecks(value: string | number, field: string): Kopecks {
   const kopecks = toScaledInteger(value, 2);
   if (kopecks === null)
-    throw badField(field, 'must be a non-negative amount in rubles with at most 2 decimals');
+    throw badField(field, 'должно быть неотрицательной суммой в рублях, не больше 2 знаков после запятой');
   return kopecks;
 }
 
@@ -40,7 +40,7 @@ export function rublesToKopecks(value: string | number, field: string): Kopecks 
 export function parseQuantity(value: string | number, field: string): number {
   const thousandths = toScaledInteger(value, 3);
   if (thousandths === null || thousandths === 0) {
-    throw badField(field, 'must be a quantity > 0 with at most 3 decimals');
+    throw badField(field, 'должно быть количеством > 0, не больше 3 знаков после запятой');
   }
   return thousandthsToQuantity(thousandths);
 }

@@ -60,7 +60,7 @@ export function positionsToLines(positions: Position[]): ReceiptLineInput[] {
   const uuids = new Set<string>();
   positions.forEach((p, i) => {
     const at = `positions/${i}`;
-    if (uuids.has(p.uuid)) throw badField(`${at}/uuid`, 'repeats the uuid of an earlier position');
+    if (uuids.has(p.uuid)) throw badField(`${at}/uuid`, 'повторяет uuid предыдущей позиции');
     uuids.add(p.uuid);
     const price = rublesToKopecks(p.price, `${at}/price`);
     const thousandths = quantityToThousandths(parseQuantity(p.quantity, `${at}/quantity`));
@@ -68,13 +68,13 @@ export function positionsToLines(positions: Position[]): ReceiptLineInput[] {
     const seen = lines.get(lineId);
     if (seen) {
       if (seen.line.price !== price)
-        throw badField(`${at}/price`, 'differs from the position it was split from');
+        throw badField(`${at}/price`, 'отличается от цены позиции, из которой она выделена');
       seen.thousandths += thousandths;
       seen.line.qty = thousandthsToQuantity(seen.thousandths);
       return;
     }
     const sku = p.productCode || p.sku || p.barcode || p.productUuid;
-    if (!sku) throw badField(`${at}/productCode`, 'is required (or sku, barcode, productUuid)');
+    if (!sku) throw badField(`${at}/productCode`, 'обязательное поле (или sku, barcode, productUuid)');
     const tags = [...new Set([...tagsForProductType(p.productType), ...(p.tags ?? [])])];
     const line: ReceiptLineInput = {
       lineId,
@@ -94,7 +94,7 @@ export function positionsToLines(positions: Position[]): ReceiptLineInput[] {
 function customerOf(event: ReceiptDiscount): CustomerQuery | undefined {
   const given = (['card', 'phone', 'qr'] as const).filter((k) => event[k] !== undefined);
   if (given.length > 1)
-    throw badField(given[1]!, `cannot be given together with ${given[0]} (one identifier only)`);
+    throw badField(given[1]!, `нельзя передавать вместе с ${given[0]} (только один идентификатор)`);
   if (event.card !== undefined) return { card: event.card };
   if (event.phone !== undefined) return { phone: event.phone };
   if (event.qr !== undefined) return { qr: event.qr };

@@ -4,7 +4,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type TillApi, TillError } from '../../agent/till-api.js';
+import type { TillApi } from '../../agent/till-api.js';
+import { AppError } from '../../errors/catalogue.js';
 import { installErrorReplies } from '../error-reply.js';
 import {
   skipped,
@@ -40,8 +41,8 @@ export interface EvotorBridgeOptions {
 const errors = { 400: ErrorAnswer, 401: ErrorAnswer, 403: ErrorAnswer, 404: ErrorAnswer, 409: ErrorAnswer };
 
 /** A till answer of 404 on completion: the receipt never went through the loyalty button. */
-function isUnknownReceipt(err: unknown): err is TillError {
-  return err instanceof TillError && err.status === 404;
+function isUnknownReceipt(err: unknown): err is AppError {
+  return err instanceof AppError && err.code === 'RECEIPT_NOT_FOUND';
 }
 
 export async function evotorBridge(instance: FastifyInstance, options: EvotorBridgeOptions): Promise<void> {
@@ -58,11 +59,7 @@ export async function evotorBridge(instance: FastifyInstance, options: EvotorBri
       typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '',
     );
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new TillError(
-        401,
-        'UNAUTHORIZED',
-        'The terminal token is missing or wrong (Authorization: Bearer …)',
-      );
+      throw new AppError('UNAUTHORIZED', 'Нет токена терминала или он неверный (Authorization: Bearer …)');
     }
   });
 

@@ -25,7 +25,7 @@ export interface StatusSource {
   queue(state: 'pending' | 'dead', limit: number): QueueItem[];
   resend(ids?: string[]): Promise<number>;
   printIntents(): PrintIntentView[];
-  /** Throws TillError (404 not held, 409 already settled otherwise or no matching document). */
+  /** Throws AppError (RECEIPT_NOT_FOUND when not held; 409 codes when already settled otherwise or no matching document). */
   settlePrintIntent(receiptId: string, decision: ReviewDecision): Promise<ReviewSettled>;
 }
 

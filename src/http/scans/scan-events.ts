@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ScanHub } from '../../../drivers/scanner/hub.js';
 import type { ScanClassifier } from '../../../drivers/scanner/scan.js';
-import { TillError } from '../../agent/till-api.js';
+import { AppError } from '../../errors/catalogue.js';
 import { tillOfRequest } from '../auth.js';
 import { installErrorReplies } from '../error-reply.js';
 import { classifyCode } from './classify.js';
@@ -58,15 +58,15 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
   async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const tillId = await options.auth(request, reply);
     if (!tillId)
-      throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required (Authorization: Bearer …)');
+      throw new AppError('UNAUTHORIZED', 'Нужен действующий токен кассы (Authorization: Bearer …)');
     tills.set(request, tillId);
   }
 
   function tillOf(request: FastifyRequest, asked: string | undefined): string {
     const tillId = tills.get(request);
-    if (!tillId) throw new TillError(401, 'UNAUTHORIZED', 'A valid till token is required');
+    if (!tillId) throw new AppError('UNAUTHORIZED', 'Нужен действующий токен кассы');
     if (asked && asked !== tillId)
-      throw new TillError(403, 'FORBIDDEN', `This token belongs to another till, not ${asked}`);
+      throw new AppError('FORBIDDEN', `Этот токен принадлежит другой кассе, не ${asked}`);
     return tillId;
   }
 
@@ -124,10 +124,9 @@ export async function scanEvents(fastify: FastifyInstance, options: ScanEventsOp
       const tillId = tillOf(request, body.tillId);
       const scan = classify(body.raw);
       if (!scan) {
-        throw new TillError(
-          400,
+        throw new AppError(
           'SCAN_UNRECOGNIZED',
-          'raw is not a loyalty card, phone number or app QR code',
+          'raw: это не карта лояльности, не номер телефона и не QR-код приложения',
           ['raw'],
         );
       }

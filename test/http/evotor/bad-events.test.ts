@@ -2,7 +2,7 @@
 // (or 401/4xx from the till), never a 500, and never reaches the till when the input is bad.
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TillError } from '../../../src/agent/till-api.js';
+import { AppError } from '../../../src/errors/catalogue.js';
 import { FakeTill } from './fake-till.js';
 import { recording, send, startBridge } from './terminal.js';
 
@@ -44,7 +44,7 @@ describe('access', () => {
       expect(res.body).toEqual({
         error: {
           code: 'UNAUTHORIZED',
-          message: 'The terminal token is missing or wrong (Authorization: Bearer …)',
+          message: 'Нет токена терминала или он неверный (Authorization: Bearer …)',
         },
       });
     }
@@ -56,21 +56,21 @@ describe('bad events → 400 with the field named', () => {
   it('a missing receiptUuid', async () => {
     const body = event('receiptDiscount');
     delete body.receiptUuid;
-    await expect400('receiptDiscount', body, 'receiptUuid is required');
+    await expect400('receiptDiscount', body, 'receiptUuid: обязательное поле');
   });
 
   it('no positions on the loyalty button', async () => {
     await expect400(
       'receiptDiscount',
       { ...event('receiptDiscount'), positions: [] },
-      /^positions must NOT have fewer than 1 items/,
+      /^positions: должно содержать не меньше 1 элем\./,
     );
   });
 
   it('a price that is not a number', async () => {
     const body = event('receiptDiscount') as Body;
     body.positions[2]!.price = 'дорого';
-    await expect400('receiptDiscount', body, /^positions\/2\/price /);
+    await expect400('receiptDiscount', body, /^positions\/2\/price: /);
   });
 
   it('a price with a fraction of a kopeck', async () => {
@@ -79,26 +79,26 @@ describe('bad events → 400 with the field named', () => {
     await expect400(
       'receiptDiscount',
       body,
-      'positions/0/price must be a non-negative amount in rubles with at most 2 decimals',
+      'positions/0/price: должно быть неотрицательной суммой в рублях, не больше 2 знаков после запятой',
     );
   });
 
   it('a negative price', async () => {
     const body = event('receiptDiscount') as Body;
     body.positions[1]!.price = -215;
-    await expect400('receiptDiscount', body, /^positions\/1\/price /);
+    await expect400('receiptDiscount', body, /^positions\/1\/price: /);
   });
 
   it('a zero quantity and a weight with 4 decimals', async () => {
     const zero = event('receiptDiscount') as Body;
     zero.positions[0]!.quantity = '0';
-    await expect400('receiptDiscount', zero, /^positions\/0\/quantity must be a quantity > 0/);
+    await expect400('receiptDiscount', zero, /^positions\/0\/quantity: должно быть количеством > 0/);
     const fine = event('receiptDiscount') as Body;
     fine.positions[2]!.quantity = 0.4551;
     await expect400(
       'receiptDiscount',
       fine,
-      /^positions\/2\/quantity must be a quantity > 0 with at most 3 decimals/,
+      /^positions\/2\/quantity: должно быть количеством > 0, не больше 3 знаков после запятой/,
     );
   });
 
@@ -109,62 +109,62 @@ describe('bad events → 400 with the field named', () => {
     await expect400(
       'receiptDiscount',
       body,
-      'positions/0/productCode is required (or sku, barcode, productUuid)',
+      'positions/0/productCode: обязательное поле (или sku, barcode, productUuid)',
     );
   });
 
   it('a position without a name', async () => {
     const body = event('receiptDiscount') as Body;
     delete body.positions[1]!.name;
-    await expect400('receiptDiscount', body, 'positions/1/name is required');
+    await expect400('receiptDiscount', body, 'positions/1/name: обязательное поле');
   });
 
   it('the same position uuid twice', async () => {
     const body = event('receiptDiscount') as Body;
     body.positions.push({ ...body.positions[0]! });
-    await expect400('receiptDiscount', body, 'positions/3/uuid repeats the uuid of an earlier position');
+    await expect400('receiptDiscount', body, 'positions/3/uuid: повторяет uuid предыдущей позиции');
   });
 
   it('both a card and a phone', async () => {
     await expect400(
       'receiptDiscount',
       { ...event('receiptDiscount'), phone: '+79123456789' },
-      'phone cannot be given together with card (one identifier only)',
+      'phone: нельзя передавать вместе с card (только один идентификатор)',
     );
   });
 
   it('a bad redeemPoints value', async () => {
-    await expect400('receiptDiscount', { ...event('receiptDiscount'), redeemPoints: -5 }, /^redeemPoints /);
+    await expect400('receiptDiscount', { ...event('receiptDiscount'), redeemPoints: -5 }, /^redeemPoints: /);
     await expect400(
       'receiptDiscount',
       { ...event('receiptDiscount'), redeemPoints: 'all' },
-      /^redeemPoints /,
+      /^redeemPoints: /,
     );
   });
 
   it('an unknown payment type and a payment in fractions of a kopeck', async () => {
     const body = event('receiptCompleted') as Body & { payments: Record<string, unknown>[] };
     body.payments[1]!.type = 'BITCOIN';
-    await expect400('receiptCompleted', body, /^payments\/1\/type /);
+    await expect400('receiptCompleted', body, /^payments\/1\/type: /);
     const cents = event('receiptCompleted') as Body & { payments: Record<string, unknown>[] };
     cents.payments[0]!.sum = '500.001';
     await expect400(
       'receiptCompleted',
       cents,
-      'payments/0/sum must be a non-negative amount in rubles with at most 2 decimals',
+      'payments/0/sum: должно быть неотрицательной суммой в рублях, не больше 2 знаков после запятой',
     );
   });
 
   it('fiscal data with a malformed FN number', async () => {
     const body = event('receiptCompleted') as Body & { fiscal: Record<string, unknown> };
     body.fiscal.fnNumber = '12345';
-    await expect400('receiptCompleted', body, /^fiscal\/fnNumber /);
+    await expect400('receiptCompleted', body, /^fiscal\/fnNumber: /);
   });
 
   it('a payback without its base receipt', async () => {
     const body = event('paybackCompleted');
     delete body.baseReceiptUuid;
-    await expect400('paybackCompleted', body, 'baseReceiptUuid is required');
+    await expect400('paybackCompleted', body, 'baseReceiptUuid: обязательное поле');
   });
 
   it('a body that is not JSON', async () => {
@@ -180,7 +180,7 @@ describe('bad events → 400 with the field named', () => {
 
 describe('till answers', () => {
   it('a till error keeps its status and code', async () => {
-    till.failNext = new TillError(403, 'CODE_REQUIRED', 'Paying with points by phone needs the SMS code');
+    till.failNext = new AppError('CODE_REQUIRED', 'Paying with points by phone needs the SMS code');
     const res = await send(base, 'receiptDiscount', event('receiptDiscount'));
     expect(res).toEqual({
       status: 403,
@@ -204,7 +204,7 @@ describe('till answers', () => {
     const res = await send(base, 'receiptDiscount', event('receiptDiscount'));
     expect(res).toEqual({
       status: 500,
-      body: { error: { code: 'INTERNAL', message: 'Internal error: the agent logged it' } },
+      body: { error: { code: 'INTERNAL', message: 'Внутренняя ошибка агента: подробности в его журнале' } },
     });
   });
 });

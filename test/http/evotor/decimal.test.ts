@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TillError } from '../../../src/agent/till-api.js';
+import { AppError } from '../../../src/errors/catalogue.js';
 import {
   kopecksToRubles,
   parseQuantity,
@@ -8,11 +8,11 @@ import {
   rublesToKopecks,
 } from '../../../src/http/evotor/decimal.js';
 
-function refusal(fn: () => unknown): TillError {
+function refusal(fn: () => unknown): AppError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof TillError) return err;
+    if (err instanceof AppError) return err;
     throw err;
   }
   throw new Error('expected a refusal');
@@ -51,7 +51,7 @@ describe('rubles → kopecks', () => {
       const err = refusal(() => rublesToKopecks(bad, 'positions/2/price'));
       expect(err.status).toBe(400);
       expect(err.code).toBe('BAD_REQUEST');
-      expect(err.message).toMatch(/^positions\/2\/price /);
+      expect(err.message).toMatch(/^positions\/2\/price: /);
     }
   });
 
@@ -88,7 +88,7 @@ describe('quantities', () => {
   it('refuses zero, more than 3 decimals and junk', () => {
     for (const bad of ['0', 0, '0.0004', 0.4555, '-1', 'kg']) {
       expect(refusal(() => parseQuantity(bad, 'positions/0/quantity')).message).toMatch(
-        /^positions\/0\/quantity must be a quantity > 0/,
+        /^positions\/0\/quantity: должно быть количеством > 0/,
       );
     }
   });

@@ -1,21 +1,21 @@
 // A TillApi stand-in for the bridge tests: records every call and answers like the engine for the
 // worked example of MECHANICS.md (silver tier 5 %, tobacco exempt, max 50 % in points, balance
 // 300, threshold 15 % from 800 ₽), including fiscal positions and the 404/409 answers.
-import {
-  type CalculateRequest,
-  type CalculateResponse,
-  type ConfirmRequest,
-  type ConfirmResponse,
-  type CustomerQuery,
-  type CustomerView,
-  type IdentifyResponse,
-  type ReceiptView,
-  type ReturnRequest,
-  type ReturnResponse,
-  type TillApi,
-  TillError,
+import type {
+  CalculateRequest,
+  CalculateResponse,
+  ConfirmRequest,
+  ConfirmResponse,
+  CustomerQuery,
+  CustomerView,
+  IdentifyResponse,
+  ReceiptView,
+  ReturnRequest,
+  ReturnResponse,
+  TillApi,
 } from '../../../src/agent/till-api.js';
 import type { FiscalPosition, LineResult } from '../../../src/domain/types.js';
+import { AppError } from '../../../src/errors/catalogue.js';
 
 export type Call =
   | { op: 'calculate'; tillId: string; req: CalculateRequest }
@@ -144,7 +144,7 @@ export class FakeTill implements TillApi {
     };
     const existing = this.receipts.get(req.receiptId);
     if (existing && existing.state !== 'calculated')
-      throw new TillError(409, 'RECEIPT_CLOSED', 'already closed');
+      throw new AppError('RECEIPT_CONFIRMED', 'already closed');
     this.receipts.set(req.receiptId, { calc, state: 'calculated' });
     return calc;
   }
@@ -153,8 +153,8 @@ export class FakeTill implements TillApi {
     this.calls.push({ op: 'confirm', tillId, receiptId, req });
     this.takeFailure();
     const r = this.receipts.get(receiptId);
-    if (!r) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
-    if (r.state === 'cancelled') throw new TillError(409, 'RECEIPT_CANCELLED', 'cancelled');
+    if (!r) throw new AppError('RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
+    if (r.state === 'cancelled') throw new AppError('RECEIPT_CANCELLED', 'cancelled');
     r.state = 'confirmed';
     const t = r.calc.totals;
     return {
@@ -168,15 +168,15 @@ export class FakeTill implements TillApi {
   async cancel(tillId: string, receiptId: string): Promise<{ receiptId: string; status: 'cancelled' }> {
     this.calls.push({ op: 'cancel', tillId, receiptId });
     const r = this.receipts.get(receiptId);
-    if (!r) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
-    if (r.state === 'confirmed') throw new TillError(409, 'RECEIPT_CONFIRMED', 'use a return');
+    if (!r) throw new AppError('RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
+    if (r.state === 'confirmed') throw new AppError('RECEIPT_CONFIRMED', 'use a return');
     r.state = 'cancelled';
     return { receiptId, status: 'cancelled' };
   }
 
   async get(receiptId: string): Promise<ReceiptView> {
     const r = this.receipts.get(receiptId);
-    if (!r) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
+    if (!r) throw new AppError('RECEIPT_NOT_FOUND', `No receipt ${receiptId}`);
     return { ...r.calc, status: r.state, synced: false };
   }
 
@@ -186,19 +186,19 @@ export class FakeTill implements TillApi {
     const done = this.returns.get(req.returnId);
     if (done) return done;
     const r = this.receipts.get(req.receiptId);
-    if (!r) throw new TillError(404, 'RECEIPT_NOT_FOUND', `No sale ${req.receiptId}`);
+    if (!r) throw new AppError('RECEIPT_NOT_FOUND', `No sale ${req.receiptId}`);
     if (r.state !== 'confirmed')
-      throw new TillError(404, 'RECEIPT_NOT_FOUND', `Sale ${req.receiptId} not confirmed`);
+      throw new AppError('RECEIPT_NOT_FOUND', `Sale ${req.receiptId} not confirmed`);
     const lines = (req.lines ?? r.calc.lines.map((l) => ({ lineId: l.lineId, qty: Number.NaN }))).map(
       (want) => {
         const sold = r.calc.lines.find((l) => l.lineId === want.lineId);
-        if (!sold) throw new TillError(400, 'RETURN_INVALID', `No line ${want.lineId}`);
+        if (!sold) throw new AppError('RETURN_INVALID', `No line ${want.lineId}`);
         const soldQty = this.qtyOf(r.calc, want.lineId);
         const key = `${req.receiptId}/${want.lineId}`;
         const before = this.returned.get(key) ?? 0;
         const k = Number.isNaN(want.qty) ? soldQty - before : Math.round(want.qty * 1000);
         if (before + k > soldQty)
-          throw new TillError(409, 'RETURN_EXCEEDS_SALE', `More than sold of ${want.lineId}`);
+          throw new AppError('RETURN_EXCEEDS_SALE', `More than sold of ${want.lineId}`);
         this.returned.set(key, before + k);
         return {
           lineId: want.lineId,

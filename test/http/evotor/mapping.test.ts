@@ -142,7 +142,7 @@ describe('discount answer', () => {
       { lineId: 'p-juice', sku: 'JUICE', name: 'Сок', price: 10000, qty: 3, tags: [] },
     ]);
     expect(() => positionsToLines([positions[0]!, { ...positions[1]!, price: '99.00' }])).toThrow(
-      'positions/1/price differs from the position it was split from',
+      'positions/1/price: отличается от цены позиции, из которой она выделена',
     );
   });
 

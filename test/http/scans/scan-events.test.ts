@@ -172,12 +172,12 @@ describe('POST /v1/scans', () => {
     };
     const missing = await post({});
     expect(missing.status).toBe(400);
-    expect(missing.body.error).toMatchObject({ code: 'BAD_REQUEST', message: 'raw is required' });
+    expect(missing.body.error).toMatchObject({ code: 'BAD_REQUEST', message: 'raw: обязательное поле' });
     const wrongType = await post({ raw: 42 });
     expect(wrongType.status).toBe(400);
-    expect(wrongType.body.error.message).toMatch(/^raw /);
+    expect(wrongType.body.error.message).toMatch(/^raw: /);
     const extra = await post({ raw: '2000000000015', till: 'x' });
-    expect(extra.body.error.message).toBe('till is not allowed');
+    expect(extra.body.error.message).toBe('till: лишнее поле');
     const product = await post({ raw: '4607001234567' });
     expect(product.status).toBe(400);
     expect(product.body.error.code).toBe('SCAN_UNRECOGNIZED');
