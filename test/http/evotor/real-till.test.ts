@@ -6,12 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tillExtras } from '../../../src/app/till-extras.js';
 import type { Tx } from '../../../src/protocol/sync.js';
 import { silverCustomer, startTestAgent, type TestAgent } from '../../helpers/agent-harness.js';
-import { recording, send, TOKEN } from './terminal.js';
+import { CHEESE, MILK, recording, SALE, send, TOBACCO, TOKEN, WORKED_POSITIONS } from './terminal.js';
 
-const MILK = 'a3e1c7d2-1f4b-4c8a-9e2d-7b6f5a4c3d21';
-const TOBACCO = 'b7d2e9f1-6c3a-4b5e-8d1f-2a9c8e7b6d54';
-const CHEESE = 'c1f4a8b3-9e2d-4f6c-a7b1-5d3e2c1b0a98';
-const SALE = '5f0c2c8e-3a1b-4d7e-9c61-0b8f6a2d4e19';
 const CARD = '2000000000015';
 
 let t: TestAgent;
@@ -46,33 +42,7 @@ describe('Evotor bridge against the real till service', () => {
       customer: { displayName: 'Анна К.', cardLast4: '0015', tier: 'Серебро', balance: 300 },
       totals: { amount: 107575, discount: 4304, redeemedPoints: 300, toPay: 73271, accruedPoints: 77 },
     });
-    // p: milk 16221 = 3 × 54,07; tobacco 21500; cheese 35550 for 0,455 kg → 78132 per kg.
-    expect(discount!.positions).toEqual([
-      {
-        action: 'edit',
-        uuid: MILK,
-        originalUuid: MILK,
-        quantity: '3',
-        priceWithDiscountPosition: '54.07',
-        sumWithDiscount: '162.21',
-      },
-      {
-        action: 'edit',
-        uuid: TOBACCO,
-        originalUuid: TOBACCO,
-        quantity: '1',
-        priceWithDiscountPosition: '215.00',
-        sumWithDiscount: '215.00',
-      },
-      {
-        action: 'edit',
-        uuid: CHEESE,
-        originalUuid: CHEESE,
-        quantity: '0.455',
-        priceWithDiscountPosition: '781.32',
-        sumWithDiscount: '355.50',
-      },
-    ]);
+    expect(discount!.positions).toEqual(WORKED_POSITIONS);
     // The bridge's own lines, then the engine's messages; each fact once: the points are said only
     // by the engine («Списано 300 баллов», «Начислено 77 баллов»), not again by the bridge.
     // Balance after: 300 − 300 + 77 = 77 (pendingDays 0).

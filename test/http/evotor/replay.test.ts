@@ -2,12 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeTill } from './fake-till.js';
-import { recording, send, startBridge } from './terminal.js';
-
-const MILK = 'a3e1c7d2-1f4b-4c8a-9e2d-7b6f5a4c3d21';
-const TOBACCO = 'b7d2e9f1-6c3a-4b5e-8d1f-2a9c8e7b6d54';
-const CHEESE = 'c1f4a8b3-9e2d-4f6c-a7b1-5d3e2c1b0a98';
-const SALE = '5f0c2c8e-3a1b-4d7e-9c61-0b8f6a2d4e19';
+import { CHEESE, MILK, recording, SALE, send, startBridge, TOBACCO, WORKED_POSITIONS } from './terminal.js';
 
 describe('Evotor bridge: replay of a recorded sale and payback', () => {
   let till: FakeTill;
@@ -78,32 +73,7 @@ describe('Evotor bridge: replay of a recorded sale and payback', () => {
       customer: { displayName: 'Анна К.', cardLast4: '0015', tier: 'Серебро', balance: 300 },
       totals: { amount: 107575, discount: 4304, redeemedPoints: 300, toPay: 73271, accruedPoints: 77 },
     });
-    expect(discount!.positions).toEqual([
-      {
-        action: 'edit',
-        uuid: MILK,
-        originalUuid: MILK,
-        quantity: '3',
-        priceWithDiscountPosition: '54.07',
-        sumWithDiscount: '162.21',
-      },
-      {
-        action: 'edit',
-        uuid: TOBACCO,
-        originalUuid: TOBACCO,
-        quantity: '1',
-        priceWithDiscountPosition: '215.00',
-        sumWithDiscount: '215.00',
-      },
-      {
-        action: 'edit',
-        uuid: CHEESE,
-        originalUuid: CHEESE,
-        quantity: '0.455',
-        priceWithDiscountPosition: '781.32',
-        sumWithDiscount: '355.50',
-      },
-    ]);
+    expect(discount!.positions).toEqual(WORKED_POSITIONS);
     expect(discount!.extraText).toEqual([
       'Покупатель: Анна К., уровень «Серебро»',
       'Скидка: 43,04 ₽',
