@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegister } from '../../drivers/atol/create-register.js';
 import type { JournalEntry } from '../../drivers/atol/virtual/journal.js';
 import type { FiscalRegister } from '../../drivers/register/types.js';
-import { saleRequest, waitFor } from '../drivers/atol/helpers.js';
+import { PTY_TIMINGS, saleRequest, waitFor } from '../drivers/atol/helpers.js';
 
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,13 +74,7 @@ describe.skipIf(!hasSocat)('loyalty-agent simulate atol over a socat pty pair', 
     register = createRegister({
       driver: 'atol',
       path: join(dir, 'A'),
-      ackTimeoutMs: 150,
-      retries: 3,
-      asyncTimeoutMs: 2000,
-      pollIntervalMs: 50,
-      openTimeoutMs: 5000,
-      reconnect: { minMs: 50, maxMs: 300 },
-      resync: { minMs: 50, maxMs: 300 },
+      ...PTY_TIMINGS,
     })!;
     await register.open();
     const printed = await register.printReceipt(saleRequest());

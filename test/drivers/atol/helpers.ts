@@ -16,6 +16,17 @@ export const FAST_TIMINGS = {
   resync: { minMs: 10, maxMs: 50 },
 } as const;
 
+/** A real serial driver on a socat pty, the virtual register another process: wire-paced timings. */
+export const PTY_TIMINGS = {
+  ackTimeoutMs: 150,
+  retries: 3,
+  asyncTimeoutMs: 2000,
+  pollIntervalMs: 50,
+  openTimeoutMs: 5000,
+  reconnect: { minMs: 50, maxMs: 300 },
+  resync: { minMs: 50, maxMs: 300 },
+} as const;
+
 export function simulated(options: SimulatedRegisterOptions = {}): SimulatedRegister {
   return createSimulatedRegister({ ...FAST_TIMINGS, ...options });
 }

@@ -16,7 +16,7 @@ import type { JournalEntry, JournalReceipt } from '../../../drivers/atol/virtual
 import { type FiscalRegister, RegisterError } from '../../../drivers/register/types.js';
 import type { SaleResponse } from '../../../src/agent/register-sale.js';
 import { SUNDAY, startTestAgent, type TestAgent } from '../../helpers/agent-harness.js';
-import { saleRequest, waitFor } from './helpers.js';
+import { PTY_TIMINGS, saleRequest, waitFor } from './helpers.js';
 
 const hasSocat = spawnSync('socat', ['-V']).status === 0;
 if (!hasSocat)
@@ -109,13 +109,7 @@ describe.skipIf(!hasSocat)('driver ⇄ virtual register process over socat ptys'
       driver: 'atol',
       path: linkA(),
       baudRate: 115_200,
-      ackTimeoutMs: 150,
-      retries: 3,
-      asyncTimeoutMs: 2000,
-      pollIntervalMs: 50,
-      openTimeoutMs: 5000,
-      reconnect: { minMs: 50, maxMs: 300 },
-      resync: { minMs: 50, maxMs: 300 },
+      ...PTY_TIMINGS,
     })!;
     await register.open();
     const first = await register.printReceipt(saleRequest());
